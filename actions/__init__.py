@@ -1,0 +1,1 @@
+"""Custom actions for the Rasa action server (rasa_sdk)."""

@@ -1,0 +1,303 @@
+"""Composes policy answers from knowledge-base facts. No policy figure is written here: every
+number a graduate reads comes from a fact's ``say`` sentence or is computed from fact values.
+
+Pure functions of (knowledge base, question, province) so they are tested without Rasa; the
+rasa_sdk actions in ``actions/policy_actions.py`` only wire them to the tracker.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from actions.numbers import QuestionDetails, parse_details
+from policies_kb.kb import KnowledgeBase
+from policies_kb.model import Clause, Fact
+from policies_kb.regions import Region
+from policies_kb.search import Hit
+
+MAX_FACTS = 4
+HANDOVER = "如需进一步确认，请拨打12333人社服务热线咨询人工客服。"
+
+
+@dataclass
+class Citation:
+    doc_no: str
+    title: str
+    clause: str
+    quote: str
+    date: str
+    province: str
+
+    def as_dict(self) -> Dict[str, str]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Answer:
+    """What the bot says, plus the structured parts channels and the console show."""
+
+    text: str
+    kind: str  # policy | both_provinces | not_in_province | uncovered | unknown | search
+    region: Optional[str] = None
+    topic: Optional[str] = None
+    citations: List[Citation] = field(default_factory=list)
+
+    def payload(self) -> Dict[str, object]:
+        return {
+            "kind": self.kind,
+            "region": self.region,
+            "topic": self.topic,
+            "citations": [c.as_dict() for c in self.citations],
+        }
+
+
+def cn_date(clause: Clause) -> str:
+    d = clause.doc.date
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _citation(clause: Clause, facts: Sequence[Fact]) -> Citation:
+    quote = "；".join(f.quote for f in facts) if facts else clause.text[:120]
+    return Citation(
+        doc_no=clause.doc.doc_no, title=clause.doc.title, clause=clause.clause, quote=quote,
+        date=clause.doc.date.isoformat(), province=clause.doc.province,
+    )
+
+
+def _source_line(cited: Sequence[Tuple[Clause, Sequence[Fact]]]) -> str:
+    """依据：吉就组〔2022〕2号第（十）条（2022年4月29日）; several documents joined."""
+    by_doc: Dict[str, List[Clause]] = {}
+    for clause, _ in cited:
+        by_doc.setdefault(clause.doc.doc_no, []).append(clause)
+    parts = []
+    for doc_no, clauses in by_doc.items():
+        numbers = "、".join(dict.fromkeys(c.clause for c in clauses))
+        parts.append(f"{doc_no}《{clauses[0].doc.title}》第{numbers}条（{cn_date(clauses[0])}发布）")
+    years = sorted({c.doc.date.year for c, _ in cited})
+    year_text = "、".join(str(y) for y in years)
+    return (
+        "依据：" + "；".join(parts) + "。\n"
+        f"以上为{year_text}年文件规定的标准，现行标准请以当地人社部门或12333热线确认为准。"
+    )
+
+
+def _matches(fact: Fact, question: str) -> float:
+    """How well a fact's keywords fit the question: keywords used, then primary, then length."""
+    used = [k for k in fact.keywords if k and k in question]
+    if not used:
+        return 0.0
+    return len(used) + (0.5 if fact.primary else 0.0) + 0.01 * sum(map(len, used))
+
+
+def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
+    if not city:
+        return []
+    return [f for f in facts if f.city and (f.city.startswith(city) or city.startswith(f.city))]
+
+
+def _keyword_hits(pairs: Sequence[Tuple[Clause, Fact]], question: str) -> List[Tuple[Clause, Fact]]:
+    """Facts whose keywords the question uses, strongest first, dropping weak partial matches."""
+    scored = [(c, f, _matches(f, question)) for c, f in pairs if not f.city]
+    scored = [s for s in scored if s[2] > 0]
+    if not scored:
+        return []
+    best = max(s[2] for s in scored)
+    scored.sort(key=lambda s: s[2], reverse=True)
+    return [(c, f) for c, f, score in scored if score * 2 >= best][:MAX_FACTS]
+
+
+def select_facts(
+    clauses: Sequence[Clause], question: str, city: Optional[str] = None, topic: Optional[str] = None
+) -> List[Tuple[Clause, List[Fact]]]:
+    """The facts that answer ``question``: city rows if a city is named and the topic has
+    per-city figures, else keyword matches, else the primary facts. Clauses whose main (first)
+    topic is ``topic`` come before clauses that only touch it. Primary conditions of the
+    clauses answered from are added, because eligibility belongs with the amount."""
+    main = [c for c in clauses if topic is None or c.topics[0] == topic]
+    side = [c for c in clauses if c not in main]
+    pools = [[(c, f) for c in group for f in c.facts] for group in (main, side) if group]
+    all_facts = [pair for pool in pools for pair in pool]
+    chosen: List[Tuple[Clause, Fact]] = [(c, f) for c, f in all_facts if f in _city_facts([f], city)]
+    for pool in pools:
+        if not chosen:
+            chosen = _keyword_hits(pool, question)
+    for pool in pools:
+        if not chosen:
+            chosen = [(c, f) for c, f in pool if f.primary and f.kind != "condition"][:MAX_FACTS]
+    if not chosen:
+        chosen = [(c, f) for c, f in all_facts if f.primary][:MAX_FACTS]
+    answered = {c.ref for c, _ in chosen}
+    for c, f in all_facts:
+        if c.ref in answered and f.kind == "condition" and f.primary and (c, f) not in chosen:
+            chosen.append((c, f))
+    grouped: Dict[str, Tuple[Clause, List[Fact]]] = {}
+    for c, f in chosen:
+        grouped.setdefault(c.ref, (c, []))[1].append(f)
+    return list(grouped.values())
+
+
+def _find_fact(clauses: Sequence[Clause], key: str) -> Optional[Tuple[Clause, Fact]]:
+    for c in clauses:
+        f = c.fact(key)
+        if f is not None:
+            return c, f
+    return None
+
+
+def loan_arithmetic(
+    clauses: Sequence[Clause], details: QuestionDetails
+) -> Tuple[List[str], List[Tuple[Clause, Fact]]]:
+    """Lines computed from loan caps for partnerships and for a requested amount."""
+    lines: List[str] = []
+    used: List[Tuple[Clause, Fact]] = []
+    per_person = _find_fact(clauses, "loan.partner_per_person_max")
+    total = _find_fact(clauses, "loan.partner_total_max")
+    if details.partners and per_person and total:
+        n, each, cap = details.partners, per_person[1].value, total[1].value
+        raw = n * each
+        unit = per_person[1].unit or "万元"
+        if raw <= cap:
+            lines.append(
+                f"按每人最高{_fmt(each)}{unit}计算，{n}人合伙最高可贷 {n} × {_fmt(each)}万 = {_fmt(raw)}万元，"
+                f"未超过合计上限{_fmt(cap)}万元。"
+            )
+        else:
+            lines.append(
+                f"{n}人合伙按每人最高{_fmt(each)}万元计算会超过合计上限，合伙创业合计额度最高{_fmt(cap)}万元，"
+                f"因此{n}人合计最高可贷{_fmt(cap)}万元。"
+            )
+        used += [per_person, total]
+    elif details.partners and total:
+        cap = total[1].value
+        lines.append(
+            f"文件规定合伙经营最高贷款额度为{_fmt(cap)}万元（未规定每人额度），{details.partners}人合伙合计最高"
+            f"{_fmt(cap)}万元。"
+        )
+        used.append(total)
+    individual = _find_fact(clauses, "loan.individual_max")
+    if details.amount_wan and individual and not details.partners:
+        cap = individual[1].value
+        verdict = "在" if details.amount_wan <= cap else "超过了"
+        lines.append(
+            f"您问的{_fmt(details.amount_wan)}万元{verdict}个人最高额度{_fmt(cap)}万元{'以内' if verdict == '在' else ''}。"
+        )
+        used.append(individual)
+    return lines, used
+
+
+def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails) -> Optional[str]:
+    says = " ".join(f.say + f.quote for f in facts)
+    if details.years_since_graduation is not None and details.years_since_graduation > 2 and "离校2年内" in says:
+        return f"提示：上述政策面向离校2年内的毕业生，您离校已约{_fmt(details.years_since_graduation)}年，可能不符合条件。"
+    if details.age is not None and ("16—24岁" in says or "16-24岁" in says) and not 16 <= details.age <= 24:
+        return f"提示：上述见习补贴中的“失业青年”指16—24岁人员，您{details.age}岁可能不在此范围。"
+    return None
+
+
+def province_answer(
+    kb: KnowledgeBase, topic: str, question: str, region: Region, label: bool = False
+) -> Answer:
+    """Answer ``question`` on ``topic`` for one covered province."""
+    province = region.province
+    topic_name = kb.topics[topic].name
+    clauses = kb.clauses_for(topic, province)
+    if not clauses:
+        others = [p for p in kb.provinces_for(topic) if p != province]
+        extra = f"（我们收录的{'、'.join(others)}省文件有相关规定，如需要可以问我。）" if others else ""
+        return Answer(
+            text=f"我们收录的{province}省政策文件中没有关于“{topic_name}”的具体规定。{extra}{HANDOVER}",
+            kind="not_in_province", region=province, topic=topic,
+        )
+    details = parse_details(question)
+    city = region.name if region.name != province else None
+    selected = select_facts(clauses, question, city, topic)
+    lines: List[str] = []
+    cited: List[Tuple[Clause, List[Fact]]] = list(selected)
+    if topic == "loan":
+        computed, used = loan_arithmetic(clauses, details)
+        lines += computed
+        for c, f in used:
+            group = next((g for g in cited if g[0].ref == c.ref), None)
+            if group is None:
+                cited.append((c, [f]))
+            elif f not in group[1]:
+                group[1].append(f)
+    skip = {"loan.individual_max"} if details.partners else set()
+    fact_lines = [f.say for _, facts in selected for f in facts if f.key not in skip]
+    body = lines + fact_lines  # a computed answer to the graduate's own case comes first
+    if not body:
+        body = [f"{c.heading}。" for c in clauses[:2]]
+    warning = _eligibility_warning([f for _, fs in selected for f in fs], details)
+    if warning:
+        body.append(warning)
+    head = f"【{province}省·{topic_name}】" if label else f"{province}省关于“{topic_name}”的规定："
+    text = head + "\n" + "\n".join(f"· {line}" for line in body) + "\n" + _source_line(cited)
+    citations = [_citation(c, fs) for c, fs in cited]
+    return Answer(text=text, kind="policy", region=province, topic=topic, citations=citations)
+
+
+def topic_answer(
+    kb: KnowledgeBase, topic: str, question: str, region: Optional[Region]
+) -> Answer:
+    """Answer a recognised topic question; ``region`` is what the conversation resolved."""
+    if region is not None and not region.covered:
+        return uncovered_answer(region)
+    if region is not None:
+        return province_answer(kb, topic, question, region)
+    provinces = kb.provinces_for(topic)
+    if not provinces:
+        return unknown_answer()
+    if len(provinces) == 1:
+        return province_answer(kb, topic, question, Region(provinces[0], provinces[0]))
+    parts = [province_answer(kb, topic, question, Region(p, p), label=True) for p in provinces]
+    text = (
+        "您没有说明所在省份，以下分别列出吉林省和江西省的规定：\n"
+        + "\n\n".join(p.text for p in parts)
+        + "\n请告诉我您在哪个省或哪个城市，我可以只给您当地的标准。"
+    )
+    citations = [c for p in parts for c in p.citations]
+    return Answer(text=text, kind="both_provinces", region=None, topic=topic, citations=citations)
+
+
+def uncovered_answer(region: Region) -> Answer:
+    return Answer(
+        text=(
+            f"抱歉，目前我只收录了吉林省和江西省的高校毕业生就业创业政策，暂时无法解答{region.name}的政策问题。"
+            f"请拨打{region.name}当地的12333人社服务热线，或登录当地人社部门网站咨询。"
+        ),
+        kind="uncovered", region=None,
+    )
+
+
+def unknown_answer() -> Answer:
+    return Answer(
+        text=(
+            "抱歉，这个问题我没有把握回答准确，不想给您错误的信息。"
+            "您可以换个说法再问我，例如“吉林创业担保贷款额度多少”；" + HANDOVER
+        ),
+        kind="unknown",
+    )
+
+
+def search_answer(kb: KnowledgeBase, question: str, hits: Sequence[Hit]) -> Answer:
+    """Answer from the best search hit when it is a strong match; otherwise say we do not know."""
+    if not hits or not hits[0].strong:
+        return unknown_answer()
+    clause = hits[0].clause
+    region = Region(clause.doc.province, clause.doc.province)
+    selected = select_facts([clause], question)
+    facts = [f for _, fs in selected for f in fs]
+    body = [f.say for f in facts] or [clause.text[:150] + ("……" if len(clause.text) > 150 else "")]
+    text = (
+        f"我不完全确定理解了您的问题，以下是{region.province}省最相关的政策条款：\n"
+        + "\n".join(f"· {line}" for line in body)
+        + "\n" + _source_line([(clause, facts)]) + "\n" + HANDOVER
+    )
+    return Answer(
+        text=text, kind="search", region=region.province, topic=clause.topics[0],
+        citations=[_citation(clause, facts)],
+    )

@@ -1,0 +1,1 @@
+"""Channels (WeChat, Telegram, staff console, CLI) and what they share."""

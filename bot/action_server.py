@@ -1,0 +1,55 @@
+"""Starts the rasa_sdk action server as a child process and waits until it answers."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Optional
+
+from jiuye.settings import PROJECT_DIR
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def is_healthy(base_url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/health", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def start(port: int, log_to=None, wait_seconds: float = 60.0) -> subprocess.Popen:
+    """Start ``python -m rasa_sdk`` serving the ``actions`` package on 127.0.0.1:``port``."""
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_DIR))
+    process = subprocess.Popen(
+        command, cwd=PROJECT_DIR, env=env, stdout=log_to or sys.stderr, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"action server exited with code {process.returncode}")
+        if is_healthy(base):
+            return process
+        time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"action server did not become healthy on port {port} within {wait_seconds}s")
+
+
+def stop(process: Optional[subprocess.Popen]) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,88 @@
+"""The whole dialogue stack in one process, for `jiuye ask` and tests: the trained Rasa model
+loaded once, the real action server (started here when none is configured) and the configured
+tracker and lock stores."""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from bot import action_server
+from bot.input_guard import clean, rejection
+from jiuye.endpoints import available_endpoints
+from jiuye.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Reply:
+    """One turn's outcome as the graduate and the JSON interface see it."""
+
+    text: str
+    intent: str
+    confidence: float
+    region: Optional[str] = None
+    citations: List[Dict[str, Any]] = field(default_factory=list)
+    payloads: List[Dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> Dict[str, Any]:
+        return {
+            "text": self.text, "intent": self.intent, "confidence": round(self.confidence, 4),
+            "region": self.region, "citations": self.citations,
+        }
+
+
+def reply_from_messages(messages: List[Dict[str, Any]], parse: Dict[str, Any]) -> Reply:
+    """Join the bot messages of a turn into one reply and gather their structured payloads."""
+    texts = [m["text"] for m in messages if m.get("text")]
+    payloads = [m["custom"] for m in messages if isinstance(m.get("custom"), dict)]
+    citations = [c for p in payloads for c in p.get("citations", [])]
+    region = next((p.get("region") for p in payloads if p.get("region")), None)
+    intent = parse.get("intent") or {}
+    return Reply(
+        text="\n".join(texts), intent=intent.get("name") or "", confidence=float(intent.get("confidence") or 0.0),
+        region=region, citations=citations, payloads=payloads,
+    )
+
+
+class LocalAssistant:
+    """Use as ``async with LocalAssistant(settings) as bot: await bot.ask(text, sender)``."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._agent = None
+        self._action_process = None
+
+    async def __aenter__(self) -> "LocalAssistant":
+        from rasa.core.agent import load_agent
+
+        if not self.settings.model_path.exists():
+            raise FileNotFoundError(f"no trained model at {self.settings.model_path}; run `jiuye train` first")
+        action_url = self.settings.action_server_url
+        if not action_url:
+            port = action_server.free_port()
+            self._action_process = action_server.start(port)
+            action_url = f"http://127.0.0.1:{port}/webhook"
+        endpoints = available_endpoints(self.settings, action_url)
+        self._agent = await load_agent(model_path=str(self.settings.model_path), endpoints=endpoints)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        action_server.stop(self._action_process)
+
+    async def ask(self, text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> Reply:
+        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+        sender = sender or f"cli-{uuid.uuid4().hex}"
+        text = clean(text)
+        refused = rejection(text)
+        if refused:
+            return Reply(text=refused, intent="invalid_input", confidence=1.0)
+        output = CollectingOutputChannel()
+        message = UserMessage(text, output, sender, input_channel="cli", metadata=metadata or {})
+        await self._agent.handle_message(message)
+        tracker = await self._agent.processor.get_tracker(sender)
+        parse = tracker.latest_message.parse_data if tracker.latest_message else {}
+        return reply_from_messages(output.messages, parse)

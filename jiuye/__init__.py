@@ -1,0 +1,1 @@
+"""Application shell: settings, command line, model training and the local process runner."""

@@ -1,0 +1,77 @@
+"""Rasa endpoint configuration (action server, tracker store, lock store) derived from Settings,
+so `jiuye run` (a file for `rasa run`) and `jiuye ask` (in process) use the same stores."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+import yaml
+
+from jiuye.settings import Settings
+
+
+def tracker_store_config(database_url: str, data_dir: Path) -> Optional[Dict[str, Any]]:
+    """SQL tracker store in the database named by DATABASE_URL (SQLite: a file beside it)."""
+    from sqlalchemy.engine import make_url
+
+    if os.environ.get("JIUYE_TRACKER_STORE", "sql") == "memory":
+        return None
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return {"type": "SQL", "dialect": "sqlite", "db": str(data_dir / "tracker.db")}
+    config: Dict[str, Any] = {
+        "type": "SQL", "dialect": "postgresql", "url": url.host or "127.0.0.1", "db": url.database,
+    }
+    if url.port:
+        config["port"] = url.port
+    if url.username:
+        config["username"] = url.username
+    if url.password:
+        config["password"] = url.password
+    return config
+
+
+def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, Any]]:
+    """Redis lock store when REDIS_URL is set (needed as soon as there is more than one Rasa server)."""
+    if not redis_url:
+        return None
+    from urllib.parse import urlparse
+
+    parsed = urlparse(redis_url)
+    config: Dict[str, Any] = {"type": "redis", "url": parsed.hostname or "127.0.0.1", "port": parsed.port or 6379}
+    database = (parsed.path or "/0").lstrip("/")
+    config["db"] = int(database or 0)
+    if parsed.password:
+        config["password"] = parsed.password
+    return config
+
+
+def endpoints_dict(settings: Settings, action_url: str) -> Dict[str, Any]:
+    endpoints: Dict[str, Any] = {"action_endpoint": {"url": action_url}}
+    tracker = tracker_store_config(settings.database_url, settings.data_dir)
+    if tracker:
+        endpoints["tracker_store"] = tracker
+    lock = lock_store_config(settings.redis_url)
+    if lock:
+        endpoints["lock_store"] = lock
+    return endpoints
+
+
+def write_endpoints_file(settings: Settings, action_url: str) -> Path:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints_dict(settings, action_url), allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def available_endpoints(settings: Settings, action_url: str):
+    """The same configuration as an in-process ``AvailableEndpoints``."""
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.endpoints import EndpointConfig
+
+    raw = endpoints_dict(settings, action_url)
+    make = lambda key: EndpointConfig.from_dict(raw[key]) if key in raw else None  # noqa: E731
+    return AvailableEndpoints(
+        action=make("action_endpoint"), tracker_store=make("tracker_store"), lock_store=make("lock_store")
+    )

@@ -1,0 +1,1 @@
+"""Policy knowledge base: the provincial documents as validated data, with loader and search."""

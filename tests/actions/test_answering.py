@@ -1,0 +1,100 @@
+"""Answers composed from the knowledge base: right province, right figures, always cited."""
+from __future__ import annotations
+
+import re
+
+from actions import answering
+from policies_kb.regions import Region, lookup
+
+JILIN, JIANGXI = Region("吉林", "吉林"), Region("江西", "江西")
+
+
+def amounts(text: str):
+    return re.findall(r"(?<![0-9.])(\d+(?:\.\d+)?)\s*万", text)
+
+
+def test_jilin_loan_cites_document_clause_and_date(kb):
+    a = answering.topic_answer(kb, "loan", "吉林大学生创业担保贷款最高多少", JILIN)
+    assert "20万元" in a.text and "吉就组〔2022〕2号" in a.text and "（十）" in a.text and "2022年4月29日" in a.text
+    assert "12333" in a.text and "2022年" in a.text
+    assert a.region == "吉林" and {c.doc_no for c in a.citations} == {"吉就组〔2022〕2号"}
+    assert all(c.quote for c in a.citations)
+
+
+def test_two_partners_in_jilin_is_44_within_cap(kb):
+    a = answering.topic_answer(kb, "loan", "两个人合伙创业能贷多少", JILIN)
+    assert "2 × 22万 = 44万元" in a.text and "220万元" in a.text
+
+
+def test_eleven_partners_capped_at_220_not_242(kb):
+    a = answering.topic_answer(kb, "loan", "我们11个人合伙创业最多能贷多少", JILIN)
+    assert "220万元" in a.text and "242" not in a.text
+
+
+def test_jiangxi_partnership_has_no_per_person_cap(kb):
+    a = answering.topic_answer(kb, "loan", "三个人合伙贷款多少", JIANGXI)
+    assert "200万元" in a.text and "22万" not in a.text
+    assert all(c.province == "江西" for c in a.citations)
+
+
+def test_jiangxi_loan_never_gives_jilin_figures(kb):
+    a = answering.topic_answer(kb, "loan", "创业担保贷款能贷多少", JIANGXI)
+    assert "30万元" in a.text and "20" not in amounts(a.text)
+    assert "赣人社函〔2021〕55号" in a.text and "2021年" in a.text
+
+
+def test_no_region_gives_both_provinces_labelled_and_asks(kb):
+    a = answering.topic_answer(kb, "loan", "创业贷款额度多少", None)
+    assert a.kind == "both_provinces" and "【吉林省" in a.text and "【江西省" in a.text
+    assert "哪个省" in a.text and {c.province for c in a.citations} == {"吉林", "江西"}
+
+
+def test_topic_in_one_province_answers_there(kb):
+    a = answering.topic_answer(kb, "results_2022", "2022年城镇新增就业多少人", None)
+    assert a.region == "吉林" and "25.17万人" in a.text and "吉政函〔2023〕10号" in a.text
+
+
+def test_topic_missing_in_province_says_so_and_hands_over(kb):
+    a = answering.topic_answer(kb, "further_study", "考研扩招多少", JIANGXI)
+    assert a.kind == "not_in_province" and not a.citations and "12333" in a.text
+
+
+def test_uncovered_province_gets_no_other_province_numbers(kb):
+    a = answering.topic_answer(kb, "startup_subsidy", "广东的创业补贴是多少", lookup("广东"))
+    assert a.kind == "uncovered" and not a.citations and not amounts(a.text) and "广东" in a.text
+
+
+def test_city_quota_is_answered_for_that_city(kb):
+    a = answering.topic_answer(kb, "internship", "长春市见习岗位募集指标多少个", lookup("长春"))
+    assert "4500" in a.text and "附件1" in a.text
+
+
+def test_internship_subsidy_states_conditions(kb):
+    a = answering.topic_answer(kb, "internship", "见习补贴标准是什么", JILIN)
+    assert "最低工资" in a.text and "离校2年内" in a.text
+
+
+def test_retention_bonus(kb):
+    a = answering.topic_answer(kb, "internship", "见习生留用了有带教补贴吗", JILIN)
+    assert "2000元" in a.text
+
+
+def test_youth_percentage(kb):
+    a = answering.topic_answer(kb, "internship", "16到24岁失业青年参加见习单位补贴多少", JILIN)
+    assert "60%" in a.text
+
+
+def test_search_answer_needs_a_strong_match(kb):
+    assert answering.search_answer(kb, "今天股市怎么样", kb.search("今天股市怎么样")).kind == "unknown"
+    hits = kb.search("孵化基地房租水电费补贴比例", "江西")
+    a = answering.search_answer(kb, "孵化基地房租水电费补贴比例", hits)
+    assert a.kind == "search" and "60%" in a.text and a.citations
+
+
+def test_every_policy_answer_cites(kb):
+    """Every topic, every province that has it: the answer carries a citation and a source line."""
+    for topic in kb.topics:
+        for province in kb.provinces_for(topic):
+            a = answering.topic_answer(kb, topic, "", Region(province, province))
+            assert a.citations, (topic, province)
+            assert "依据：" in a.text and "12333" in a.text, (topic, province)

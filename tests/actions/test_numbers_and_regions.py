@@ -1,0 +1,56 @@
+"""Deterministic parsing of places and figures in questions."""
+from __future__ import annotations
+
+import pytest
+
+from actions.numbers import parse_details, parse_number
+from policies_kb.regions import find_in_text, lookup, resolve
+
+
+@pytest.mark.parametrize("text,value", [("两", 2), ("十一", 11), ("二十", 20), ("一百二十", 120), ("3", 3), ("2.5", 2.5)])
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+def test_parse_number_rejects_words():
+    assert parse_number("几个") is None and parse_number("") is None
+
+
+@pytest.mark.parametrize("text,partners", [
+    ("在吉林两个人合伙创业能贷多少", 2), ("我们11个人合伙开公司", 11), ("合伙人有五个", 5),
+    ("三个人一起创业贷款上限", 3), ("十一个人一起创业", 11), ("我一个人创业", None),
+])
+def test_partners(text, partners):
+    assert parse_details(text).partners == partners
+
+
+def test_other_details():
+    d = parse_details("我23岁，毕业三年了，获得过市级荣誉，想贷15万")
+    assert (d.age, d.years_since_graduation, d.honour, d.amount_wan) == (23, 3, True, 15)
+    assert parse_details("应届毕业生").years_since_graduation == 0
+
+
+@pytest.mark.parametrize("text,province,name", [
+    ("吉林大学毕业想回江西创业能贷多少", "江西", "江西"),
+    ("我在吉林市找工作", "吉林", "吉林市"),
+    ("吉安的见习补贴", "江西", "吉安"),
+    ("延边州有什么政策", "吉林", "延边"),
+    ("长春理工大学的学生在南昌创业", "江西", "南昌"),
+])
+def test_regions_found(text, province, name):
+    region = resolve([], text)
+    assert (region.province, region.name) == (province, name)
+
+
+def test_university_is_not_a_region_even_if_tagged():
+    assert resolve(["吉林"], "吉林大学毕业生能贷多少") is None
+    assert find_in_text("江西财经大学和东北师范大学") == []
+
+
+def test_uncovered_places():
+    assert lookup("广东省").covered is False
+    assert resolve(["上海"], "上海的创业补贴").province is None
+
+
+def test_entity_preferred_among_several_places():
+    assert resolve(["长春"], "我是吉安人，在长春工作").name == "长春"
