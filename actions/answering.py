@@ -7,15 +7,17 @@ rasa_sdk actions in ``actions/policy_actions.py`` only wire them to the tracker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+import functools
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from actions.numbers import QuestionDetails, parse_details
 from policies_kb.kb import KnowledgeBase
 from policies_kb.model import Clause, Fact
 from policies_kb.regions import Region
 from policies_kb.search import Hit
+from policies_kb.text import tokens
 
-MAX_FACTS = 4
+MAX_FACTS = 3
 HANDOVER = "如需进一步确认，请拨打12333人社服务热线咨询人工客服。"
 
 
@@ -68,6 +70,13 @@ def _citation(clause: Clause, facts: Sequence[Fact]) -> Citation:
     )
 
 
+def clause_label(clause: Clause) -> str:
+    """第（十）条 / 第五（六）条 for numbered clauses; attachments and named parts as printed."""
+    if clause.clause[0] in "（一二三四五六七八九十":
+        return f"第{clause.clause}条"
+    return clause.clause
+
+
 def _source_line(cited: Sequence[Tuple[Clause, Sequence[Fact]]]) -> str:
     """依据：吉就组〔2022〕2号第（十）条（2022年4月29日）; several documents joined."""
     by_doc: Dict[str, List[Clause]] = {}
@@ -75,8 +84,8 @@ def _source_line(cited: Sequence[Tuple[Clause, Sequence[Fact]]]) -> str:
         by_doc.setdefault(clause.doc.doc_no, []).append(clause)
     parts = []
     for doc_no, clauses in by_doc.items():
-        numbers = "、".join(dict.fromkeys(c.clause for c in clauses))
-        parts.append(f"{doc_no}《{clauses[0].doc.title}》第{numbers}条（{cn_date(clauses[0])}发布）")
+        numbers = "、".join(dict.fromkeys(clause_label(c) for c in clauses))
+        parts.append(f"{doc_no}《{clauses[0].doc.title}》{numbers}（{cn_date(clauses[0])}发布）")
     years = sorted({c.doc.date.year for c, _ in cited})
     year_text = "、".join(str(y) for y in years)
     return (
@@ -85,12 +94,20 @@ def _source_line(cited: Sequence[Tuple[Clause, Sequence[Fact]]]) -> str:
     )
 
 
-def _matches(fact: Fact, question: str) -> float:
-    """How well a fact's keywords fit the question: keywords used, then primary, then length."""
+@functools.lru_cache(maxsize=4096)
+def _say_tokens(say: str) -> FrozenSet[str]:
+    return frozenset(tokens(say))
+
+
+def _matches(fact: Fact, question: str, question_tokens: FrozenSet[str] = frozenset()) -> float:
+    """How well a fact fits the question: its keywords used (strongest signal), then words
+    shared with its sentence, then primary. 0 when neither keywords nor two words are shared."""
     used = [k for k in fact.keywords if k and k in question]
-    if not used:
+    shared = len(question_tokens & _say_tokens(fact.say))
+    if not used and shared < 2:
         return 0.0
-    return len(used) + (0.5 if fact.primary else 0.0) + 0.01 * sum(map(len, used))
+    keyword_weight = sum(1.0 if len(k) >= 3 else 0.5 for k in used)  # 创业 says less than 一次性补贴
+    return keyword_weight + 0.3 * shared + (0.5 if fact.primary else 0.0) + 0.01 * sum(map(len, used))
 
 
 def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
@@ -100,28 +117,36 @@ def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
 
 
 def _keyword_hits(pairs: Sequence[Tuple[Clause, Fact]], question: str) -> List[Tuple[Clause, Fact]]:
-    """Facts whose keywords the question uses, strongest first, dropping weak partial matches."""
-    scored = [(c, f, _matches(f, question)) for c, f in pairs if not f.city]
+    """Facts that fit the question, strongest first, dropping weak partial matches."""
+    question_tokens = frozenset(tokens(question))
+    scored = [(c, f, _matches(f, question, question_tokens)) for c, f in pairs if not f.city]
     scored = [s for s in scored if s[2] > 0]
     if not scored:
         return []
     best = max(s[2] for s in scored)
     scored.sort(key=lambda s: s[2], reverse=True)
-    return [(c, f) for c, f, score in scored if score * 2 >= best][:MAX_FACTS]
+    return [(c, f) for c, f, score in scored if score >= 0.75 * best][:MAX_FACTS]
 
 
 def select_facts(
     clauses: Sequence[Clause], question: str, city: Optional[str] = None, topic: Optional[str] = None
 ) -> List[Tuple[Clause, List[Fact]]]:
-    """The facts that answer ``question``: city rows if a city is named and the topic has
-    per-city figures, else keyword matches, else the primary facts. Clauses whose main (first)
-    topic is ``topic`` come before clauses that only touch it. Primary conditions of the
-    clauses answered from are added, because eligibility belongs with the amount."""
+    """The facts that answer ``question``:
+    - per-city rows when a city is named and the question asks for what those rows hold;
+    - else facts that fit the question, from clauses whose main (first) topic is ``topic``
+      before clauses that only touch it;
+    - else the primary facts.
+    A clause answered only by a condition also gives its primary amounts, and a clause answered
+    by amounts also gives its primary conditions: eligibility belongs with the amount."""
     main = [c for c in clauses if topic is None or c.topics[0] == topic]
     side = [c for c in clauses if c not in main]
     pools = [[(c, f) for c in group for f in c.facts] for group in (main, side) if group]
     all_facts = [pair for pool in pools for pair in pool]
-    chosen: List[Tuple[Clause, Fact]] = [(c, f) for c, f in all_facts if f in _city_facts([f], city)]
+    rows = [(c, f) for c, f in all_facts if f in _city_facts([f], city)]
+    # A city's rows answer only questions about what they hold (指标, 名额), not every question
+    # that names the city; the city name itself is not evidence.
+    without_city = question.replace(city, "") if city else question
+    chosen: List[Tuple[Clause, Fact]] = rows if any(_matches(f, without_city) for _, f in rows) else []
     for pool in pools:
         if not chosen:
             chosen = _keyword_hits(pool, question)
@@ -131,8 +156,13 @@ def select_facts(
     if not chosen:
         chosen = [(c, f) for c, f in all_facts if f.primary][:MAX_FACTS]
     answered = {c.ref for c, _ in chosen}
+    has_amount = {c.ref for c, f in chosen if f.kind != "condition"}
     for c, f in all_facts:
-        if c.ref in answered and f.kind == "condition" and f.primary and (c, f) not in chosen:
+        if c.ref not in answered or (c, f) in chosen or not f.primary or f.city:
+            continue
+        if topic and not f.key.startswith(topic + "."):  # a clause's facts on other topics stay out
+            continue
+        if f.kind == "condition" or c.ref not in has_amount:
             chosen.append((c, f))
     grouped: Dict[str, Tuple[Clause, List[Fact]]] = {}
     for c, f in chosen:

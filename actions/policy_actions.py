@@ -15,13 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answering
 from actions.answering import Answer
 from policies_kb.kb import KnowledgeBase, load_cached
+from jiuye.settings import Settings
 from policies_kb.regions import Region, lookup, resolve
 
 logger = logging.getLogger(__name__)
 
 
 def knowledge_base() -> KnowledgeBase:
-    return load_cached()
+    return load_cached(str(Settings.from_env().kb_dir))
 
 
 def _entity_values(message: Dict[str, Any], name: str) -> List[str]:

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 
 from bot import action_server
 from bot.input_guard import clean, rejection
+from bot.redaction import redact_id_numbers
 from jiuye.endpoints import available_endpoints
 from jiuye.settings import Settings
 
@@ -60,6 +61,7 @@ class LocalAssistant:
 
         if not self.settings.model_path.exists():
             raise FileNotFoundError(f"no trained model at {self.settings.model_path}; run `jiuye train` first")
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         action_url = self.settings.action_server_url
         if not action_url:
             port = action_server.free_port()
@@ -80,6 +82,7 @@ class LocalAssistant:
         refused = rejection(text)
         if refused:
             return Reply(text=refused, intent="invalid_input", confidence=1.0)
+        text = redact_id_numbers(text, sender)
         output = CollectingOutputChannel()
         message = UserMessage(text, output, sender, input_channel="cli", metadata=metadata or {})
         await self._agent.handle_message(message)

@@ -21,9 +21,17 @@ def _quiet_libraries() -> None:
 
 
 def _configure_logging(level: str) -> None:
+    """Everything to stderr: stdout of `jiuye ask` is the answer (or JSON lines) only.
+    Rasa 3.6 also logs through structlog, whose default printer writes debug lines to stdout."""
+    import structlog
+
     logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("rasa", "tensorflow", "absl", "sanic", "apscheduler", "jieba", "asyncio"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    structlog.configure(
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        wrapper_class=structlog.make_filtering_bound_logger(max(logging.WARNING, logging.getLevelName(level))),
+    )
 
 
 def _parse_jsonl_line(line: str) -> Dict[str, Any]:
@@ -42,20 +50,30 @@ def _parse_jsonl_line(line: str) -> Dict[str, Any]:
 async def _ask_jsonl(settings: Settings) -> int:
     from bot.local_assistant import LocalAssistant
 
-    async with LocalAssistant(settings) as assistant:
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            try:
-                request = _parse_jsonl_line(line)
-            except ValueError as exc:
-                print(json.dumps({"error": str(exc)}, ensure_ascii=False), flush=True)
-                continue
-            region = request.get("region")
-            metadata = {"region": region} if region else {}
-            sender = request.get("sender") or None
-            reply = await assistant.ask(request.get("text", ""), str(sender) if sender else None, metadata)
-            print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
+    out = sys.stdout
+    sys.stdout = sys.stderr  # anything a library prints must not corrupt the JSON stream
+
+    def emit(obj: Dict[str, Any]) -> None:
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        out.flush()
+
+    try:
+        async with LocalAssistant(settings) as assistant:
+            for line in sys.stdin:
+                if not line.strip():
+                    continue
+                try:
+                    request = _parse_jsonl_line(line)
+                except ValueError as exc:
+                    emit({"error": str(exc)})
+                    continue
+                region = request.get("region")
+                metadata = {"region": region} if region else {}
+                sender = request.get("sender") or None
+                reply = await assistant.ask(request.get("text", ""), str(sender) if sender else None, metadata)
+                emit(reply.as_json())
+    finally:
+        sys.stdout = out
     return 0
 
 
@@ -69,7 +87,13 @@ async def _ask_once(settings: Settings, text: str, region: Optional[str], sender
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from jiuye.preflight import problems
+
     settings = Settings.from_env()
+    problem = problems(settings)
+    if problem:
+        print(f"jiuye: {problem}", file=sys.stderr)
+        return 1
     _quiet_libraries()
     _configure_logging(os.environ.get("JIUYE_LOG_LEVEL", "WARNING").upper())
     if args.jsonl:
@@ -94,9 +118,64 @@ def cmd_validate_kb(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from jiuye.preflight import problems
     from jiuye.runner import run
 
-    return run(Settings.from_env())
+    settings = Settings.from_env()
+    problem = problems(settings)
+    if problem:
+        print(f"jiuye: {problem}", file=sys.stderr)
+        return 1
+    return run(settings)
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    """Registration ledger administration: migrate, rotate-key, show (ID always masked)."""
+    from registry import crypto
+    from registry.db import engine_for, make_engine, migrate
+    from registry.store import RegistrationStore
+
+    url = Settings.from_env().database_url
+    if args.registry_command == "migrate":
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
+        print("registry schema is at the latest migration", file=sys.stderr)
+        return 0
+    if args.registry_command == "rotate-key":
+        key_file = crypto.default_key_file(os.environ)
+        from_env = bool(os.environ.get("JIUYE_ID_KEY"))
+        if not args.reencrypt_only and not args.drop_old:
+            if from_env:
+                print("jiuye: JIUYE_ID_KEY is set: add a new v<N> entry there (keep the old ones), restart, "
+                      "then run `jiuye registry rotate-key --reencrypt-only`", file=sys.stderr)
+                return 2
+            crypto.load_keyring(os.environ)  # creates the file on first use
+            print(f"added key v{crypto.add_key_version(key_file)} to {key_file}", file=sys.stderr)
+            if args.add_only:
+                return 0
+        store = RegistrationStore(engine_for(url), crypto.IdCipher.from_env())
+        if not args.drop_old:
+            print(f"re-encrypted {store.reencrypt()} ID numbers under key v{store.cipher.current}", file=sys.stderr)
+        in_use = store.key_versions_in_use()
+        print(f"key versions in use: {in_use or 'none'}", file=sys.stderr)
+        if args.drop_old:
+            if from_env or in_use not in ([], [store.cipher.current]):
+                print("jiuye: not dropping old keys (still in use, or keys come from JIUYE_ID_KEY)", file=sys.stderr)
+                return 1
+            crypto.drop_old_versions(key_file, store.cipher.current)
+            print(f"{key_file} now holds only v{store.cipher.current}", file=sys.stderr)
+        return 0
+    from registry.runtime import get_store
+
+    view = get_store().get(args.reg_no)
+    if view is None:
+        print(f"jiuye: no registration {args.reg_no}", file=sys.stderr)
+        return 1
+    shown = {k: (str(v) if v is not None else None) for k, v in view.__dict__.items()}
+    shown["services"] = [{k: str(v) for k, v in s.items()} for s in get_store().services(args.reg_no)]
+    print(json.dumps(shown, ensure_ascii=False, indent=1))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate-kb", help="check the knowledge-base files")
     validate.add_argument("data_dir", nargs="?")
     validate.set_defaults(func=cmd_validate_kb)
+    registry = sub.add_parser("registry", help="registration ledger: migrate, rotate-key, show")
+    registry_sub = registry.add_subparsers(dest="registry_command", required=True)
+    registry_sub.add_parser("migrate", help="bring the ledger schema to the latest migration")
+    rotate = registry_sub.add_parser("rotate-key", help="new ID-number key version, re-encrypt (docs/registration.md)")
+    rotate.add_argument("--add-only", action="store_true", help="only add the new key version")
+    rotate.add_argument("--reencrypt-only", action="store_true", help="only re-encrypt under the newest version")
+    rotate.add_argument("--drop-old", action="store_true", help="remove old versions once none is in use")
+    show = registry_sub.add_parser("show", help="one registration by number (ID masked)")
+    show.add_argument("reg_no")
+    registry.set_defaults(func=cmd_registry)
     return parser
 
 

@@ -2,12 +2,14 @@
 its channels, each a child process; stopping one stops all."""
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List
+from typing import IO, Dict, List, Mapping, Optional
 
 import yaml
 
@@ -17,14 +19,22 @@ from jiuye.settings import PROJECT_DIR, Settings
 from jiuye.training import rasa_executable
 
 
-def channel_credentials() -> Dict[str, object]:
-    """Channels served by the Rasa server. REST is always on for local use and tests."""
-    return {"rest": None}
+def channel_credentials(env: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
+    """Channels served by the Rasa server. REST is always on for local use and tests; WeChat and
+    Telegram when their token is set (they read the rest of their configuration, secrets
+    included, from the environment, so none is written to the credentials file)."""
+    env = os.environ if env is None else env
+    channels: Dict[str, object] = {"rest": None}
+    if env.get("WECHAT_TOKEN"):
+        channels["bot.wechat.channel.WeChatInput"] = None
+    if env.get("TELEGRAM_TOKEN"):
+        channels["bot.telegram.channel.TelegramInput"] = None
+    return channels
 
 
-def write_credentials_file(settings: Settings) -> Path:
+def write_credentials_file(settings: Settings, env: Optional[Mapping[str, str]] = None) -> Path:
     path = settings.data_dir / "credentials.yml"
-    path.write_text(yaml.safe_dump(channel_credentials(), allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump(channel_credentials(env), allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -35,17 +45,46 @@ def rasa_command(settings: Settings, endpoints: Path, credentials: Path) -> List
     ]
 
 
+@dataclass
+class Assistant:
+    """The running children, in start order."""
+
+    actions: subprocess.Popen
+    rasa: subprocess.Popen
+
+    @property
+    def children(self) -> List[tuple]:
+        return [("actions", self.actions), ("rasa", self.rasa)]
+
+    def stop(self) -> None:
+        for _, child in reversed(self.children):
+            action_server.stop(child)
+
+
+def start(settings: Settings, env: Optional[Mapping[str, str]] = None, log_to: Optional[IO] = None) -> Assistant:
+    """Start the action server, then ``rasa run`` with ``env`` (default: this process's)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    actions = action_server.start(settings.action_port, log_to=log_to)
+    action_url = settings.action_server_url or f"http://127.0.0.1:{settings.action_port}/webhook"
+    endpoints = write_endpoints_file(settings, action_url)
+    credentials = write_credentials_file(settings, env)
+    try:
+        rasa = subprocess.Popen(
+            rasa_command(settings, endpoints, credentials), cwd=PROJECT_DIR, env=dict(env) if env is not None else None,
+            stdout=log_to, stderr=subprocess.STDOUT if log_to else None,
+        )
+    except OSError:
+        action_server.stop(actions)
+        raise
+    return Assistant(actions, rasa)
+
+
 def run(settings: Settings) -> int:
     if not settings.model_path.exists():
         print(f"jiuye: no trained model at {settings.model_path}; run `jiuye train` first", file=sys.stderr)
         return 1
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    actions = action_server.start(settings.action_port)
-    action_url = settings.action_server_url or f"http://127.0.0.1:{settings.action_port}/webhook"
-    endpoints = write_endpoints_file(settings, action_url)
-    credentials = write_credentials_file(settings)
-    rasa = subprocess.Popen(rasa_command(settings, endpoints, credentials), cwd=PROJECT_DIR)
-    children = [("actions", actions), ("rasa", rasa)]
+    assistant = start(settings)
+    children = assistant.children
     stopping = False
 
     def stop(signum, frame) -> None:  # noqa: ARG001
@@ -63,6 +102,5 @@ def run(settings: Settings) -> int:
                 exit_code = child.returncode or 1
                 stopping = True
         time.sleep(0.5)
-    for _, child in reversed(children):
-        action_server.stop(child)
+    assistant.stop()
     return exit_code

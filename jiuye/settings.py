@@ -22,6 +22,7 @@ class Settings:
     redis_url: Optional[str]
     data_dir: Path
     model_path: Path
+    kb_dir: Path
     log_level: str
 
     @classmethod
@@ -36,5 +37,6 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             data_dir=data_dir,
             model_path=Path(env.get("JIUYE_MODEL") or PROJECT_DIR / "models" / "jiuye.tar.gz"),
+            kb_dir=Path(env.get("JIUYE_KB_DIR") or PROJECT_DIR / "policies_kb" / "data"),
             log_level=(env.get("JIUYE_LOG_LEVEL") or "INFO").upper(),
         )

@@ -37,13 +37,13 @@ def rasa_executable() -> str:
 
 def train(model_path: Path, force: bool = False) -> bool:
     """Train into ``model_path`` unless it was trained from identical inputs. True if trained."""
-    stamp = model_path.with_suffix(".fingerprint")
+    name = model_path.name[: -len(".tar.gz")] if model_path.name.endswith(".tar.gz") else model_path.stem
+    stamp = model_path.parent / f"{name}.fingerprint"
     current = fingerprint(training_inputs())
     if not force and model_path.exists() and stamp.exists() and stamp.read_text().strip() == current:
         print(f"model up to date: {model_path}", file=sys.stderr)
         return False
     model_path.parent.mkdir(parents=True, exist_ok=True)
-    name = model_path.name[: -len(".tar.gz")] if model_path.name.endswith(".tar.gz") else model_path.stem
     command = [
         rasa_executable(), "train", "--config", str(CONFIG), "--domain", str(DOMAIN), "--data", str(DATA),
         "--out", str(model_path.parent), "--fixed-model-name", name, "--force",

@@ -54,3 +54,9 @@ def test_uncovered_places():
 
 def test_entity_preferred_among_several_places():
     assert resolve(["长春"], "我是吉安人，在长春工作").name == "长春"
+
+
+def test_province_followed_by_daxuesheng_is_the_province():
+    assert resolve([], "江西大学生创业担保贷款能贷多少").province == "江西"
+    assert resolve([], "吉林大学生见习补贴").province == "吉林"
+    assert resolve([], "吉林大学毕业生") is None

@@ -1,0 +1,19 @@
+"""Checks before starting processes, so a bad setup fails with one clear line, not a traceback."""
+from __future__ import annotations
+
+from typing import Optional
+
+from jiuye.settings import Settings
+
+
+def problems(settings: Settings) -> Optional[str]:
+    from policies_kb.loader import KnowledgeBaseError, load_documents
+
+    if not settings.model_path.exists():
+        return f"no trained model at {settings.model_path}; run `jiuye train` (or `make run`) first"
+    try:
+        load_documents(settings.kb_dir)
+    except KnowledgeBaseError as exc:
+        lines = "\n  ".join(exc.problems[:20])
+        return f"knowledge base in {settings.kb_dir} is invalid:\n  {lines}"
+    return None

@@ -1,0 +1,71 @@
+"""Rasa's own evaluations on the trained model: held-out NLU split and conversation tests."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jiuye.settings import PROJECT_DIR
+
+RASA = str(Path(sys.executable).with_name("rasa"))
+NLU_TESTS = PROJECT_DIR / "tests" / "nlu"
+STORIES = PROJECT_DIR / "tests" / "stories"
+MIN_MACRO_F1 = 0.95
+
+
+def test_nlu_training_data_and_held_out_split_do_not_overlap():
+    import yaml
+
+    def examples(folder: Path):
+        out = set()
+        for path in folder.glob("*.yml"):
+            for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+                for line in str(block.get("examples", "")).splitlines():
+                    text = line.strip().lstrip("-").strip()
+                    if text:
+                        out.add(text)
+        return out
+
+    overlap = examples(PROJECT_DIR / "nlu" / "data") & examples(NLU_TESTS)
+    assert not overlap, f"held-out examples also in training data: {sorted(overlap)[:10]}"
+
+
+@pytest.fixture(scope="module")
+def nlu_results(model_path, tmp_path_factory) -> Path:
+    """One `rasa test nlu` run on the held-out split; its report files."""
+    out = tmp_path_factory.mktemp("nlu_eval")
+    subprocess.run(
+        [RASA, "test", "nlu", "--model", str(model_path), "--nlu", str(NLU_TESTS), "--out", str(out)],
+        check=True, cwd=PROJECT_DIR, capture_output=True,
+    )
+    return out
+
+
+def test_intent_macro_f1_on_held_out_split(nlu_results):
+    report = json.loads((nlu_results / "intent_report.json").read_text(encoding="utf-8"))
+    macro = report["macro avg"]["f1-score"]
+    weak = {k: round(v["f1-score"], 3) for k, v in report.items() if isinstance(v, dict) and "support" in v
+            and k not in ("macro avg", "weighted avg", "micro avg") and v["f1-score"] < 0.9}
+    print(f"held-out intent macro-F1 = {macro:.4f} over {report['macro avg']['support']} examples; weak: {weak}")
+    assert macro >= MIN_MACRO_F1, f"macro-F1 {macro:.4f} < {MIN_MACRO_F1}; weak intents {weak}"
+
+
+def test_region_entity_on_held_out_split(nlu_results):
+    report = json.loads((nlu_results / "DIETClassifier_report.json").read_text(encoding="utf-8"))
+    region = report["region"]["f1-score"]
+    print(f"held-out region entity F1 = {region:.4f}")
+    assert region >= 0.9
+
+
+def test_conversation_stories_pass(model_path, tmp_path):
+    result = subprocess.run(
+        [RASA, "test", "core", "--model", str(model_path), "--stories", str(STORIES), "--out", str(tmp_path),
+         "--fail-on-prediction-errors"],
+        cwd=PROJECT_DIR, capture_output=True, text=True,
+    )
+    failed = (tmp_path / "failed_test_stories.yml")
+    detail = failed.read_text(encoding="utf-8") if failed.exists() else result.stderr[-3000:]
+    assert result.returncode == 0, detail
