@@ -1,0 +1,188 @@
+"""Registration actions outside the form's questions: submit, cancel, status, self-service
+updates and withdrawal (deletion). A person is found by the channel and sender id they
+registered from; duplicates across channels are found by the keyed hash of the ID number."""
+from __future__ import annotations
+
+import logging
+from typing import List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import registration_fields as f
+from actions.registration_form import registration_store
+from registry import phone as phones
+from registry.store import RegistrationData, RegistrationView
+
+logger = logging.getLogger(__name__)
+
+NO_CONSENT_REPLY = (
+    "好的，我们不会收集您的身份证号。实名登记需要身份证号，因此本次登记没有完成，您刚才填写的信息也已清除。\n"
+    "您仍然可以：\n· 随时向我咨询就业创业政策，例如创业担保贷款、就业见习补贴、档案托管；\n"
+    "· 拨打12333人社服务热线，或到户籍地、常住地公共就业服务机构线下办理失业登记/求职登记。\n"
+    "如果改变主意，随时说“我要做失业登记”。"
+)
+NOT_REGISTERED = "没有查到您在本渠道的登记记录。需要登记请说“我要做失业登记”或“我要求职登记”。"
+
+
+def channel_of(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "unknown"
+
+
+def reset_form() -> List[EventType]:
+    """Clear every registration slot so nothing personal lingers in the conversation."""
+    return [SlotSet(name, None) for name in f.ALL_FIELDS + f.DERIVED] + [SlotSet("requested_slot", None)]
+
+
+def _current(tracker: Tracker) -> Optional[RegistrationView]:
+    return registration_store().find_by_sender(channel_of(tracker), tracker.sender_id)
+
+
+def _data_from_slots(tracker: Tracker) -> RegistrationData:
+    get = tracker.get_slot
+    intention = get(f.INTENTION)
+    applies = set(f.required_fields(True, intention))
+    optional = lambda slot: get(slot) if slot in applies else None  # noqa: E731
+    return RegistrationData(
+        name=get(f.NAME), phone=get(f.PHONE), school=get(f.SCHOOL), major=get(f.MAJOR),
+        education=get(f.EDUCATION), grad_year=int(get(f.GRAD_YEAR)), hukou_city=get(f.HUKOU_CITY),
+        hukou_province=get(f.HUKOU_PROVINCE), city=get(f.CITY), province=get(f.PROVINCE), intention=intention,
+        wanted_job=optional(f.WANTED_JOB), wanted_industry=optional(f.WANTED_INDUSTRY),
+        wanted_region=optional(f.WANTED_REGION), hardship=get(f.HARDSHIP) or "无",
+    )
+
+
+class ActionRegistrationSubmit(Action):
+    """Runs when the form ends: saves a confirmed registration, or explains a refused consent."""
+
+    def name(self) -> Text:
+        return "action_registration_submit"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        store = registration_store()
+        sender = tracker.sender_id
+        if tracker.get_slot(f.CONSENT) is False:
+            store.vault_discard(sender)
+            dispatcher.utter_message(text=NO_CONSENT_REPLY)
+            return reset_form()
+        if tracker.get_slot(f.CONFIRM) is not True:
+            return []
+        ref = str(tracker.get_slot(f.ID) or "").removeprefix("ref:")
+        number = store.vault_get(sender, ref) if ref else None
+        if number is None:
+            dispatcher.utter_message(text="抱歉，身份证号已超时失效（为安全起见只保留30分钟），请说“我要做失业登记”重新填写。")
+            return reset_form()
+        result = store.register(_data_from_slots(tracker), number, channel_of(tracker), sender)
+        store.vault_discard(sender)
+        head = (f"您此前已经登记过，本次已更新您的登记信息，登记号仍为{result.reg_no}。" if result.updated
+                else f"登记成功！您的登记号是{result.reg_no}，请妥善保存。")
+        text = head + "人社部门将按“1311×N”服务为您提供职业指导、岗位推荐、技能培训和见习机会。"
+        if result.one_to_one:
+            text += "您属于困难家庭毕业生，已列为“一对一”帮扶对象，工作人员会尽快与您联系。"
+        text += "\n可随时说“查询登记状态”“修改手机号”“注销登记”。"
+        dispatcher.utter_message(text=text, json_message={"kind": "registration", "reg_no": result.reg_no,
+                                                          "updated": result.updated})
+        return reset_form()
+
+
+class ActionRegistrationCancel(Action):
+    def name(self) -> Text:
+        return "action_registration_cancel"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        registration_store().vault_discard(tracker.sender_id)
+        dispatcher.utter_message(text="已取消本次登记，您填写的信息已清除，没有保存任何内容。需要时随时说“我要做失业登记”。")
+        return reset_form()
+
+
+class ActionRegistrationStatus(Action):
+    def name(self) -> Text:
+        return "action_registration_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        view = _current(tracker)
+        if view is None:
+            dispatcher.utter_message(text=NOT_REGISTERED)
+            return []
+        services = registration_store().services(view.reg_no)
+        lines = [f"登记号：{view.reg_no}（{'有效' if view.status == 'active' else '已结束'}）",
+                 f"姓名：{view.name}", f"身份证号：{view.id_masked}", f"手机号：{phones.mask(view.phone)}",
+                 f"就业意向：{view.intention}", f"登记时间：{view.created_at:%Y-%m-%d}，最近更新：{view.updated_at:%Y-%m-%d}",
+                 f"已获得服务：{len(services)}次"]
+        if view.one_to_one:
+            lines.append("帮扶方式：一对一帮扶")
+        dispatcher.utter_message(text="您的登记信息：\n" + "\n".join(lines),
+                                 json_message={"kind": "registration_status", "reg_no": view.reg_no})
+        return []
+
+
+class ActionRegistrationUpdate(Action):
+    """After registration: change the phone number or the employment intention."""
+
+    def name(self) -> Text:
+        return "action_registration_update"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        view = _current(tracker)
+        if view is None:
+            dispatcher.utter_message(text=NOT_REGISTERED)
+            return []
+        text = (tracker.latest_message or {}).get("text") or ""
+        field = f.field_named_in(text)
+        store = registration_store()
+        if field == f.PHONE or (field is None and phones.find_in_text(text)):
+            result = f.parse_phone(text)
+            if not result.ok:
+                dispatcher.utter_message(text=result.reason + "请这样说：“手机号改成13912345678”。")
+                return []
+            store.update_fields(view.reg_no, phone=result.value)
+            dispatcher.utter_message(text=f"已将登记号{view.reg_no}的手机号改为{phones.mask(str(result.value))}。")
+            return []
+        if field == f.INTENTION:
+            result = f.parse_intention(text.split("意向", 1)[-1])
+            if not result.ok:
+                dispatcher.utter_message(text="请这样说：“就业意向改为创业”（可选：就业、创业、暂无就业意愿）。")
+                return []
+            changes = {"intention": result.value}
+            if result.value == "暂无就业意愿":
+                changes.update(wanted_job=None, wanted_industry=None, wanted_region=None)
+            store.update_fields(view.reg_no, **changes)
+            dispatcher.utter_message(text=f"已将登记号{view.reg_no}的就业意向改为“{result.value}”。")
+            return []
+        dispatcher.utter_message(
+            text="在这里可以修改手机号或就业意向，例如“手机号改成13912345678”“就业意向改为创业”。"
+                 "其他信息请说“我要做失业登记”重新登记，会更新您原来的记录。")
+        return []
+
+
+class ActionRegistrationWithdrawAsk(Action):
+    def name(self) -> Text:
+        return "action_registration_withdraw_ask"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        view = _current(tracker)
+        if view is None:
+            dispatcher.utter_message(text=NOT_REGISTERED)
+            return []
+        dispatcher.utter_message(
+            text=f"注销后将删除登记号{view.reg_no}下您的全部个人信息（含加密保存的身份证号和服务记录），无法恢复。"
+                 "确定要注销并删除吗？请回复“确定”或“不了”。")
+        return []
+
+
+class ActionRegistrationWithdraw(Action):
+    def name(self) -> Text:
+        return "action_registration_withdraw"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        view = _current(tracker)
+        if view is None or not registration_store().withdraw(view.reg_no):
+            dispatcher.utter_message(text=NOT_REGISTERED)
+            return []
+        registration_store().vault_discard(tracker.sender_id)
+        dispatcher.utter_message(
+            text=f"已注销登记号{view.reg_no}，您的个人信息已删除。仅保留一条不含个人信息的同意撤回记录备查。"
+                 "以后需要时可以重新登记。")
+        return reset_form()

@@ -1,0 +1,81 @@
+"""Takes resident ID numbers out of a graduate's message before any of it reaches Rasa (NLU,
+tracker store, logs). Every channel calls ``redact_id_numbers(text, sender_id)`` on the user text
+before building its ``UserMessage``.
+
+An ID-like token (15–19 characters of digits, the last possibly X; also written 6-8-4 with
+spaces or dashes) is stored encrypted in the short-lived vault under (sender, ref) and replaced by
+``身份证号[ref:<ref>]``; the registration form resolves the reference, validates the number and
+keeps only the reference and the masked form. Near-misses (17 or 19 characters) are taken out too,
+so the form can say what is wrong without the digits ever being stored in clear.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Optional
+
+logger = logging.getLogger(__name__)
+
+ID_LIKE = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9]{6}[ \-][0-9]{8}[ \-][0-9]{3}[0-9Xx]|[0-9]{14,18}[0-9Xx])(?![0-9A-Za-z])"
+)
+REF = re.compile(r"身份证号\[ref:([0-9a-z]{8}|unavailable)\]")
+UNAVAILABLE = "unavailable"
+
+
+def reference_text(ref: str) -> str:
+    return f"身份证号[ref:{ref}]"
+
+
+def redact_id_numbers(text: str, sender_id: str, store=None) -> str:
+    """``text`` with every ID-like token replaced by a vault reference for ``sender_id``."""
+    if not text or not ID_LIKE.search(text):
+        return text
+
+    def replace(match: "re.Match[str]") -> str:
+        nonlocal store
+        try:
+            if store is None:
+                from registry.runtime import get_store
+
+                store = get_store()
+            return reference_text(store.vault_put(sender_id, re.sub(r"[ \-]", "", match.group(0)).upper()))
+        except Exception as exc:  # fail closed: never pass the number on when the vault is unavailable
+            # Only the exception type: messages of driver errors may quote parameters.
+            logger.error("ID number dropped from a message: vault unavailable (%s)", type(exc).__name__)
+            return reference_text(UNAVAILABLE)
+
+    return ID_LIKE.sub(replace, text)
+
+
+def first_reference(text: Optional[str]) -> Optional[str]:
+    match = REF.search(text or "")
+    return match.group(1) if match else None
+
+
+def _redacting_rest_input():
+    """Rasa's REST channel with ID numbers taken out (built lazily: importing this module must
+    stay cheap for the action server). Name it in credentials.yml as
+    ``bot.redaction.RedactingRestInput``; it serves the usual /webhooks/rest/webhook."""
+    from rasa.core.channels.rest import RestInput
+
+    class RedactingRestInput(RestInput):
+        def _extract_message(self, req) -> Optional[str]:
+            text = super()._extract_message(req)
+            if not isinstance(text, str):
+                return text
+            return redact_id_numbers(text, str((req.json or {}).get("sender") or "default"))
+
+    return RedactingRestInput
+
+
+_LAZY: dict = {}
+
+
+def __getattr__(name: str):
+    """``bot.redaction.RedactingRestInput`` without importing Rasa until asked for."""
+    if name == "RedactingRestInput":
+        if name not in _LAZY:
+            _LAZY[name] = _redacting_rest_input()
+        return _LAZY[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,117 @@
+"""Engine and session factory for the database named by DATABASE_URL, and schema migrations.
+
+Nothing connects at import time: ``make_engine`` builds an engine when called, ``engine_for``
+caches one per URL per process and brings its schema to the latest migration first, so every
+process that touches the ledger (action server, channels, scheduler, console, CLI) works on a
+fresh clone without a separate setup step.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import threading
+import zlib
+from pathlib import Path
+from typing import Dict, Iterator, Optional
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "registry_alembic_version"
+_LOCK_ID = zlib.crc32(b"jiuye-registry-migrations")
+
+_engines: Dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str, schema: Optional[str] = None) -> Engine:
+    """A new engine (SQLAlchemy 2.0 style). ``schema`` puts every table in a PostgreSQL schema
+    (tests use one per run); SQLite files get their folder created."""
+    parsed = make_url(url)
+    kwargs: Dict[str, object] = {"future": True, "pool_pre_ping": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30}
+    elif schema:
+        kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
+    engine = create_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+
+def alembic_config(engine: Optional[Engine] = None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return config
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine, connection) -> Iterator[None]:
+    """Serialise concurrent first starts (action server and channel process at once)."""
+    if engine.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _LOCK_ID})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _LOCK_ID})
+            connection.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """``alembic upgrade <revision>`` on this engine's database."""
+    from alembic import command
+
+    config = alembic_config(engine)
+    with engine.connect() as connection:
+        with _migration_lock(engine, connection):
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            connection.commit()
+
+
+def engine_for(url: str) -> Engine:
+    """The process's engine for ``url``, migrated to head on first use."""
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = make_engine(url)
+            migrate(engine)
+            _engines[url] = engine
+        return engine
+
+
+def dispose_all() -> None:
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

@@ -1,0 +1,49 @@
+"""Alembic environment for the registration ledger. Uses the connection handed over by
+``registry.db.migrate`` when there is one, else ``sqlalchemy.url`` / DATABASE_URL."""
+from __future__ import annotations
+
+from alembic import context
+
+from registry.db import VERSION_TABLE, make_engine
+from registry.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _url() -> str:
+    from jiuye.settings import Settings
+
+    return config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
+                      version_table=VERSION_TABLE, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run(connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      version_table=VERSION_TABLE, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(_url())
+    with engine.connect() as connection:
+        _run(connection)
+        connection.commit()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

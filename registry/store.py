@@ -1,0 +1,347 @@
+"""RegistrationStore: every read and write of the ledger, handed an engine (financial-demo
+pattern), so actions, scheduler, console and tests share one implementation.
+
+The store takes raw ID numbers only as arguments and encrypts/hashes them at once; what it returns
+(``RegistrationView``) carries the masked number only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass, fields
+from typing import Dict, Iterable, List, Optional
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from registry import idcard
+from registry.crypto import IdCipher
+from registry.db import session_factory
+from registry.models import (
+    INTENTIONS, SERVICE_KINDS, Consent, Registration, ServiceRecord, Subscription, VaultEntry, utcnow,
+)
+
+logger = logging.getLogger(__name__)
+
+CONSENT_PURPOSE = "id_number_registration"
+CONSENT_TEXT_VERSION = "2024-01"
+VAULT_TTL = dt.timedelta(minutes=30)
+_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I L O U
+
+
+@dataclass
+class RegistrationData:
+    """What the form collects, apart from the ID number."""
+
+    name: str
+    phone: str
+    school: str
+    major: str
+    education: str
+    grad_year: int
+    hukou_city: str
+    hukou_province: Optional[str]
+    city: str
+    province: Optional[str]
+    intention: str
+    wanted_job: Optional[str] = None
+    wanted_industry: Optional[str] = None
+    wanted_region: Optional[str] = None
+    hardship: str = "无"
+
+    @property
+    def one_to_one(self) -> bool:
+        """Hardship families get one-to-one (一对一) service (吉人社发〔2022〕21号)."""
+        return any(part and part != "无" for part in self.hardship.split(","))
+
+
+@dataclass(frozen=True)
+class RegistrationView:
+    """A registration as shown to the graduate or staff: masked ID, no ciphertext."""
+
+    reg_no: str
+    name: str
+    id_masked: str
+    phone: str
+    school: str
+    major: str
+    education: str
+    grad_year: int
+    hukou_city: str
+    hukou_province: Optional[str]
+    city: str
+    province: Optional[str]
+    intention: str
+    wanted_job: Optional[str]
+    wanted_industry: Optional[str]
+    wanted_region: Optional[str]
+    hardship: str
+    one_to_one: bool
+    status: str
+    channel: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: Registration) -> "RegistrationView":
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    reg_no: str
+    updated: bool  # True when the person was already registered and the record was updated
+    one_to_one: bool
+
+
+def new_reg_no(today: Optional[dt.date] = None) -> str:
+    """JY + date + 6 random Crockford base32 characters, e.g. JY20240705K3M9QX."""
+    today = today or dt.date.today()
+    return "JY" + today.strftime("%Y%m%d") + "".join(secrets.choice(_BASE32) for _ in range(6))
+
+
+def new_ref() -> str:
+    return "".join(secrets.choice(_BASE32.lower()) for _ in range(8))
+
+
+class RegistrationStore:
+    def __init__(self, engine: Engine, cipher: IdCipher):
+        self.engine = engine
+        self.cipher = cipher
+        self._sessions = session_factory(engine)
+
+    # -- registrations ---------------------------------------------------------------------
+
+    def _find_by_number(self, session: Session, number: str) -> Optional[Registration]:
+        hashes = self.cipher.candidate_hashes(idcard.normalise(number))
+        return session.execute(select(Registration).where(Registration.id_hash.in_(hashes))).scalar_one_or_none()
+
+    def register(self, data: RegistrationData, id_number: str, channel: str, sender_id: str) -> SaveResult:
+        """Save a registration; a person already registered (same ID number) is updated instead."""
+        number = idcard.normalise(id_number)
+        check = idcard.validate(number)
+        if not check.ok:
+            raise ValueError(f"invalid ID number ({check.code})")
+        if data.intention not in INTENTIONS:
+            raise ValueError(f"unknown intention {data.intention!r}")
+        try:
+            return self._save(data, number, channel, sender_id)
+        except IntegrityError:
+            # A concurrent first save of the same person (unique id_hash) or a reg_no collision:
+            # the retry finds the row and updates it, or draws a new number.
+            return self._save(data, number, channel, sender_id)
+
+    def _save(self, data: RegistrationData, number: str, channel: str, sender_id: str) -> SaveResult:
+        values = {f.name: getattr(data, f.name) for f in fields(RegistrationData)}
+        values.update(
+            id_cipher=self.cipher.encrypt(number), id_hash=self.cipher.hash(number),
+            id_masked=idcard.mask(number), one_to_one=data.one_to_one, channel=channel, sender_id=sender_id,
+            status="active",
+        )
+        with self._sessions.begin() as session:
+            row = self._find_by_number(session, number)
+            updated = row is not None
+            if row is None:
+                row = Registration(reg_no=new_reg_no(), **values)
+                session.add(row)
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+            session.add(Consent(reg_no=row.reg_no, purpose=CONSENT_PURPOSE, text_version=CONSENT_TEXT_VERSION))
+            session.flush()
+            logger.info("registration %s %s (one_to_one=%s)", row.reg_no, "updated" if updated else "created",
+                        row.one_to_one)
+            return SaveResult(reg_no=row.reg_no, updated=updated, one_to_one=row.one_to_one)
+
+    def get(self, reg_no: str) -> Optional[RegistrationView]:
+        with self._sessions() as session:
+            row = session.execute(select(Registration).where(Registration.reg_no == reg_no)).scalar_one_or_none()
+            return RegistrationView.of(row) if row else None
+
+    def find_by_sender(self, channel: str, sender_id: str) -> Optional[RegistrationView]:
+        with self._sessions() as session:
+            row = session.execute(
+                select(Registration).where(Registration.channel == channel, Registration.sender_id == sender_id)
+                .order_by(Registration.updated_at.desc()).limit(1)
+            ).scalar_one_or_none()
+            return RegistrationView.of(row) if row else None
+
+    def find_by_id_number(self, id_number: str) -> Optional[RegistrationView]:
+        with self._sessions() as session:
+            row = self._find_by_number(session, id_number)
+            return RegistrationView.of(row) if row else None
+
+    def update_fields(self, reg_no: str, **changes: object) -> bool:
+        """Change contact or intention fields the graduate may edit themselves."""
+        allowed = {"phone", "intention", "wanted_job", "wanted_industry", "wanted_region"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"fields not editable here: {sorted(unknown)}")
+        if "intention" in changes and changes["intention"] not in INTENTIONS:
+            raise ValueError("unknown intention")
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(Registration).where(Registration.reg_no == reg_no).values(updated_at=utcnow(), **changes)
+            )
+            return result.rowcount == 1
+
+    def withdraw(self, reg_no: str) -> bool:
+        """Delete the registration and its service records; consents keep a minimal audit."""
+        with self._sessions.begin() as session:
+            row = session.execute(select(Registration).where(Registration.reg_no == reg_no)).scalar_one_or_none()
+            if row is None:
+                return False
+            session.execute(delete(ServiceRecord).where(ServiceRecord.registration_id == row.id))
+            session.execute(
+                update(Subscription).where(Subscription.channel == row.channel, Subscription.user_id == row.sender_id)
+                .values(active=False, region=None, majors=None, updated_at=utcnow())
+            )
+            session.execute(
+                update(Consent).where(Consent.reg_no == reg_no, Consent.withdrawn_at.is_(None))
+                .values(withdrawn_at=utcnow())
+            )
+            session.delete(row)
+            logger.info("registration %s withdrawn and deleted", reg_no)
+            return True
+
+    def count(self) -> int:
+        with self._sessions() as session:
+            return session.execute(select(func.count(Registration.id))).scalar_one()
+
+    # -- 1311×N service ledger and 帮扶台账 ---------------------------------------------------
+
+    def add_service(self, reg_no: str, kind: str, delivered_at: dt.date, delivered_by: str,
+                    note: Optional[str] = None) -> int:
+        if kind not in SERVICE_KINDS:
+            raise ValueError(f"unknown service kind {kind!r}; one of {SERVICE_KINDS}")
+        with self._sessions.begin() as session:
+            registration_id = session.execute(
+                select(Registration.id).where(Registration.reg_no == reg_no)
+            ).scalar_one_or_none()
+            if registration_id is None:
+                raise LookupError(f"no registration {reg_no}")
+            record = ServiceRecord(registration_id=registration_id, kind=kind, delivered_at=delivered_at,
+                                   delivered_by=delivered_by, note=note)
+            session.add(record)
+            session.flush()
+            return record.id
+
+    def services(self, reg_no: str) -> List[Dict[str, object]]:
+        with self._sessions() as session:
+            rows = session.execute(
+                select(ServiceRecord).join(Registration).where(Registration.reg_no == reg_no)
+                .order_by(ServiceRecord.delivered_at, ServiceRecord.id)
+            ).scalars()
+            return [{"kind": r.kind, "delivered_at": r.delivered_at, "delivered_by": r.delivered_by,
+                     "note": r.note} for r in rows]
+
+    def ledger_by_intention(self) -> Dict[str, List[RegistrationView]]:
+        """帮扶台账: active registrations grouped by employment intention (every intention present)."""
+        grouped: Dict[str, List[RegistrationView]] = {intention: [] for intention in INTENTIONS}
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Registration).where(Registration.status == "active").order_by(Registration.created_at,
+                                                                                       Registration.id)
+            ).scalars()
+            for row in rows:
+                grouped[row.intention].append(RegistrationView.of(row))
+        return grouped
+
+    def one_to_one(self) -> List[RegistrationView]:
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Registration).where(Registration.one_to_one.is_(True), Registration.status == "active")
+                .order_by(Registration.created_at, Registration.id)
+            ).scalars()
+            return [RegistrationView.of(r) for r in rows]
+
+    # -- subscriptions -----------------------------------------------------------------------
+
+    def subscribe(self, channel: str, user_id: str, region: Optional[str] = None,
+                  majors: Iterable[str] = (), channels: Iterable[str] = ()) -> None:
+        values = {"region": region, "majors": ",".join(majors) or None, "channels": ",".join(channels) or None,
+                  "active": True}
+        with self._sessions.begin() as session:
+            row = session.execute(
+                select(Subscription).where(Subscription.channel == channel, Subscription.user_id == user_id)
+            ).scalar_one_or_none()
+            if row is None:
+                session.add(Subscription(channel=channel, user_id=user_id, **values))
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+
+    def unsubscribe(self, channel: str, user_id: str) -> bool:
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(Subscription).where(Subscription.channel == channel, Subscription.user_id == user_id)
+                .values(active=False, updated_at=utcnow())
+            )
+            return result.rowcount == 1
+
+    def subscriptions(self, region: Optional[str] = None) -> List[Dict[str, object]]:
+        """Active subscriptions, optionally for one region (the scheduler's follow-up list)."""
+        query = select(Subscription).where(Subscription.active.is_(True))
+        if region:
+            query = query.where(Subscription.region == region)
+        with self._sessions() as session:
+            return [{"channel": s.channel, "user_id": s.user_id, "region": s.region,
+                     "majors": s.majors.split(",") if s.majors else [],
+                     "channels": s.channels.split(",") if s.channels else []}
+                    for s in session.execute(query.order_by(Subscription.id)).scalars()]
+
+    # -- vault: ID numbers taken out of messages before they reach Rasa -----------------------
+
+    def vault_put(self, sender_id: str, id_number: str, ttl: dt.timedelta = VAULT_TTL) -> str:
+        """Store an ID number encrypted under a new opaque reference; purges expired entries."""
+        now = utcnow()
+        ref = new_ref()
+        with self._sessions.begin() as session:
+            session.execute(delete(VaultEntry).where(VaultEntry.expires_at < now))
+            session.add(VaultEntry(sender_id=sender_id, ref=ref, id_cipher=self.cipher.encrypt(id_number),
+                                   created_at=now, expires_at=now + ttl))
+        return ref
+
+    def vault_get(self, sender_id: str, ref: str) -> Optional[str]:
+        """The ID number behind a reference of this sender, or None (unknown or expired)."""
+        with self._sessions() as session:
+            entry = session.get(VaultEntry, (sender_id, ref))
+            if entry is None or entry.expires_at < utcnow():
+                return None
+            return self.cipher.decrypt(entry.id_cipher)
+
+    def vault_discard(self, sender_id: str, ref: Optional[str] = None) -> int:
+        """Forget one reference, or every reference of the sender."""
+        query = delete(VaultEntry).where(VaultEntry.sender_id == sender_id)
+        if ref is not None:
+            query = query.where(VaultEntry.ref == ref)
+        with self._sessions.begin() as session:
+            return session.execute(query).rowcount
+
+    # -- key rotation ---------------------------------------------------------------------------
+
+    def reencrypt(self) -> int:
+        """Re-encrypt and re-hash every ID number not yet under the current key version."""
+        changed = 0
+        current = self.cipher.current
+        with self._sessions.begin() as session:
+            for row in session.execute(select(Registration)).scalars():
+                if self.cipher.version_of(row.id_cipher) != current or not row.id_hash.startswith(f"v{current}:"):
+                    number = self.cipher.decrypt(row.id_cipher)
+                    row.id_cipher = self.cipher.encrypt(number)
+                    row.id_hash = self.cipher.hash(number)
+                    changed += 1
+            for entry in session.execute(select(VaultEntry)).scalars():
+                if self.cipher.version_of(entry.id_cipher) != current:
+                    entry.id_cipher = self.cipher.encrypt(self.cipher.decrypt(entry.id_cipher))
+                    changed += 1
+        return changed
+
+    def key_versions_in_use(self) -> List[int]:
+        with self._sessions() as session:
+            tokens = [c for (c,) in session.execute(select(Registration.id_cipher))]
+            tokens += [c for (c,) in session.execute(select(VaultEntry.id_cipher))]
+        return sorted({self.cipher.version_of(t) for t in tokens})

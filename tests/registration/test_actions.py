@@ -1,0 +1,118 @@
+"""Submit, cancel, status, self-service update, withdrawal and in-form corrections, against a
+real SQLite ledger."""
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import registration_fields as f
+from actions.registration_actions import (
+    NO_CONSENT_REPLY, ActionRegistrationCancel, ActionRegistrationStatus, ActionRegistrationSubmit,
+    ActionRegistrationUpdate, ActionRegistrationWithdraw, ActionRegistrationWithdrawAsk,
+)
+from actions.registration_form import ActionAskRegConfirm, ActionRegistrationCorrect
+from bot.redaction import first_reference, redact_id_numbers
+from tests.registration.conftest import make_tracker
+from tests.registry.helpers import make_id
+
+GOOD_ID = make_id()
+
+
+def run(action, **tracker_args):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, make_tracker(**tracker_args), {})
+    return events, "\n".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+def filled(ledger, sender="tester", number=GOOD_ID, **changes):
+    ref = first_reference(redact_id_numbers(number, sender, ledger))
+    slots = {f.NAME: "张三", f.CONSENT: True, f.ID: f"ref:{ref}", f.ID_MASKED: "2201**********" + number[-4:],
+             f.PHONE: "13912345678", f.SCHOOL: "吉林大学", f.MAJOR: "会计学", f.EDUCATION: "本科",
+             f.GRAD_YEAR: "2024", f.HUKOU_CITY: "长春", f.HUKOU_PROVINCE: "吉林", f.CITY: "长春", f.PROVINCE: "吉林",
+             f.INTENTION: "就业", f.WANTED_JOB: "会计", f.WANTED_INDUSTRY: "金融", f.WANTED_REGION: "不限",
+             f.HARDSHIP: "无", f.CONFIRM: True}
+    slots.update(changes)
+    return slots
+
+
+def test_confirmation_summary_masks_the_id(ledger):
+    slots = filled(ledger, **{f.CONFIRM: None})
+    _, text = run(ActionAskRegConfirm(), slots=slots, text="无", requested_slot=f.HARDSHIP)
+    assert "2201**********" in text and GOOD_ID not in text and "意向岗位：会计" in text
+    _, text = run(ActionAskRegConfirm(), slots=slots, text="不对", intent="deny", requested_slot=f.CONFIRM)
+    assert "哪一项需要修改" in text
+
+
+def test_submit_saves_and_clears_the_slots(ledger):
+    events, text = run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认", intent="affirm")
+    view = ledger.find_by_sender("cli", "tester")
+    assert view is not None and view.reg_no in text and "登记成功" in text
+    assert view.wanted_job == "会计" and view.grad_year == 2024 and view.one_to_one is False
+    assert {e["name"] for e in events if e["value"] is None} >= {f.ID, f.NAME, f.PHONE, f.ID_MASKED}
+    assert ledger.vault_discard("tester") == 0  # the reference is gone after saving
+
+
+def test_registering_again_updates_and_says_so(ledger):
+    run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认")
+    first = ledger.find_by_sender("cli", "tester")
+    _, text = run(ActionRegistrationSubmit(), slots=filled(ledger, sender="other", **{f.INTENTION: "创业"}),
+                  sender="other", text="确认")
+    assert "已更新" in text and first.reg_no in text
+    assert ledger.count() == 1 and ledger.get(first.reg_no).intention == "创业"
+    assert ledger.get(first.reg_no).wanted_job is None  # not asked of founders, not kept
+
+
+def test_hardship_registration_is_flagged_one_to_one(ledger):
+    _, text = run(ActionRegistrationSubmit(), slots=filled(ledger, **{f.HARDSHIP: "零就业家庭"}), text="确认")
+    assert "一对一" in text and ledger.find_by_sender("cli", "tester").one_to_one is True
+
+
+def test_refused_consent_saves_nothing(ledger):
+    redact_id_numbers(GOOD_ID, "tester", ledger)
+    events, text = run(ActionRegistrationSubmit(), slots={f.NAME: "张三", f.CONSENT: False}, text="不同意")
+    assert text == NO_CONSENT_REPLY and ledger.count() == 0
+    assert ledger.vault_discard("tester") == 0
+    assert any(e["name"] == f.NAME and e["value"] is None for e in events)
+
+
+def test_cancel_forgets_everything(ledger):
+    slots = filled(ledger, **{f.CONFIRM: None})
+    events, text = run(ActionRegistrationCancel(), slots=slots, text="取消", intent="cancel")
+    assert "已取消" in text and ledger.count() == 0 and ledger.vault_discard("tester") == 0
+    assert all(e["value"] is None for e in events)
+
+
+def test_status_update_and_withdraw(ledger):
+    _, text = run(ActionRegistrationStatus(), text="我的登记状态", intent="check_registration")
+    assert "没有查到" in text
+    run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认")
+    reg_no = ledger.find_by_sender("cli", "tester").reg_no
+    _, text = run(ActionRegistrationStatus(), text="我的登记状态", intent="check_registration")
+    assert reg_no in text and "2201**********" in text and "139****5678" in text and GOOD_ID not in text
+
+    _, text = run(ActionRegistrationUpdate(), text="手机号改成13800138000", intent="update_registration")
+    assert "138****8000" in text and ledger.get(reg_no).phone == "13800138000"
+    _, text = run(ActionRegistrationUpdate(), text="手机号改成1380013800", intent="update_registration")
+    assert "11位" in text and ledger.get(reg_no).phone == "13800138000"
+    _, text = run(ActionRegistrationUpdate(), text="就业意向改为创业", intent="update_registration")
+    assert "创业" in text and ledger.get(reg_no).intention == "创业"
+    _, text = run(ActionRegistrationUpdate(), text="修改登记信息", intent="update_registration")
+    assert "手机号改成" in text
+
+    _, text = run(ActionRegistrationWithdrawAsk(), text="注销登记", intent="withdraw_registration")
+    assert "确定要注销" in text and ledger.get(reg_no) is not None
+    _, text = run(ActionRegistrationWithdraw(), text="确定", intent="affirm")
+    assert "已注销" in text and ledger.get(reg_no) is None and ledger.count() == 0
+
+
+def test_correction_in_the_form_clears_the_named_field(ledger):
+    slots = filled(ledger, **{f.CONFIRM: None})
+    events, text = run(ActionRegistrationCorrect(), slots=slots, text="身份证号输错了", intent="update_registration")
+    cleared = {e["name"] for e in events if e["value"] is None}
+    assert cleared == {f.ID, f.ID_MASKED, f.CONFIRM} and "身份证号" in text
+    assert ledger.vault_discard("tester") == 0
+    events, text = run(ActionRegistrationCorrect(), slots=slots, text="帮我改一下", intent="update_registration")
+    assert events == [] and "要修改哪一项" in text
+    # a field that does not apply to this intention is not offered
+    events, _ = run(ActionRegistrationCorrect(), slots=dict(slots, **{f.INTENTION: "暂无就业意愿"}),
+                    text="岗位改一下", intent="update_registration")
+    assert events == []

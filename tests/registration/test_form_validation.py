@@ -1,0 +1,171 @@
+"""The registration form's validation rules, run as the action server runs them (rasa_sdk
+Tracker + CollectingDispatcher), with the ID number arriving as a vault reference."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import registration_fields as f
+from actions.registration_form import ValidateRegistrationForm
+from bot.redaction import redact_id_numbers
+from tests.registration.conftest import make_tracker
+from tests.registry.helpers import make_id
+
+GOOD_ID = make_id()
+FORM = ValidateRegistrationForm()
+
+
+def validate(slot: str, text: str, slots=None, intent: str = "inform", sender: str = "tester"):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots, text=text, intent=intent, sender=sender, requested_slot=slot)
+    result = getattr(FORM, f"validate_{slot}")(text, dispatcher, tracker, {})
+    return result, [m.get("text") for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize("text,expected", [("张三", "张三"), ("我叫欧阳娜娜", "欧阳娜娜"), ("阿依古丽•买买提", "阿依古丽·买买提")])
+def test_name_accepted(text, expected):
+    assert validate(f.NAME, text)[0] == {f.NAME: expected}
+
+
+@pytest.mark.parametrize("text,fragment", [("张3", "不应有数字"), ("王", "2到20个"), ("!!@@", "2到20个")])
+def test_name_refused_with_reason(text, fragment):
+    result, messages = validate(f.NAME, text)
+    assert result == {f.NAME: None} and fragment in messages[0]
+
+
+def test_consent_yes_no_and_unclear(ledger):
+    assert validate(f.CONSENT, "同意")[0] == {f.CONSENT: True}
+    assert validate(f.CONSENT, "好的", intent="affirm")[0] == {f.CONSENT: True}
+    ledger.vault_put("tester", GOOD_ID)
+    refused, _ = validate(f.CONSENT, "不同意")
+    assert refused == {f.CONSENT: False, "requested_slot": None}
+    assert ledger.vault_discard("tester") == 0  # the refusal already discarded any ID
+    unclear, messages = validate(f.CONSENT, "为什么要这个")
+    assert unclear == {f.CONSENT: None} and "同意" in messages[0]
+
+
+def test_id_number_reference_is_resolved_validated_and_masked(ledger):
+    text = redact_id_numbers(f"我的身份证号是{GOOD_ID}", "tester", ledger)
+    assert GOOD_ID not in text
+    result, messages = validate(f.ID, text, {f.CONSENT: True})
+    ref = result[f.ID].removeprefix("ref:")
+    assert result[f.ID_MASKED] == idmask(GOOD_ID) and messages == []
+    assert ledger.vault_get("tester", ref) == GOOD_ID
+    # a reference belongs to its sender only
+    other, _ = validate(f.ID, text, {f.CONSENT: True}, sender="someone-else")
+    assert other[f.ID] is None
+
+
+def idmask(number: str) -> str:
+    return number[:4] + "*" * 10 + number[-4:]
+
+
+@pytest.mark.parametrize("raw,fragment", [
+    (GOOD_ID[:-1] + ("1" if GOOD_ID[-1] != "1" else "2"), "校验码"),
+    (make_id(birth="20010230"), "不是真实的日期"),
+    (make_id(birth="19400101"), "不在毕业生登记服务的年龄范围"),
+    (GOOD_ID[:17], "18位，您输入的是17位"),
+    ("990102" + GOOD_ID[6:], "地区码"),
+])
+def test_bad_id_numbers_are_refused_with_the_reason_and_forgotten(ledger, raw, fragment):
+    text = redact_id_numbers(raw, "tester", ledger)
+    assert raw not in text
+    result, messages = validate(f.ID, text, {f.CONSENT: True})
+    assert result[f.ID] is None and fragment in messages[0]
+    assert ledger.vault_discard("tester") == 0
+
+
+def test_id_without_reference_or_consent(ledger):
+    result, messages = validate(f.ID, "12345", {f.CONSENT: True})
+    assert result[f.ID] is None and "您输入的是5位" in messages[0]
+    result, messages = validate(f.ID, "不知道", {f.CONSENT: True})
+    assert result[f.ID] is None and "没有看到身份证号码" in messages[0]
+    text = redact_id_numbers(GOOD_ID, "tester", ledger)
+    result, _ = validate(f.ID, text, {f.CONSENT: None})
+    assert result[f.ID] is None and ledger.vault_discard("tester") == 0
+
+
+@pytest.mark.parametrize("slot,text,expected", [
+    (f.PHONE, "我的手机是 139-1234-5678", "13912345678"),
+    (f.SCHOOL, "毕业于吉林大学", "吉林大学"),
+    (f.MAJOR, "学的是会计学", "会计学"),
+    (f.EDUCATION, "大专", "专科"),
+    (f.EDUCATION, "研究生", "硕士研究生"),
+    (f.GRAD_YEAR, f"{dt.date.today().year - 1}年毕业", str(dt.date.today().year - 1)),
+    (f.GRAD_YEAR, f"{str(dt.date.today().year)[2:]}届", str(dt.date.today().year)),
+    (f.INTENTION, "想自己创业", "创业"),
+    (f.INTENTION, "准备考研，暂时不工作", "暂无就业意愿"),
+    (f.INTENTION, "找工作", "就业"),
+    (f.WANTED_JOB, "都可以", "不限"),
+    (f.HARDSHIP, "低保户，还有残疾", "残疾,低保"),
+    (f.HARDSHIP, "都不是", "无"),
+])
+def test_fields_accepted(slot, text, expected):
+    assert validate(slot, text)[0][slot] == expected
+
+
+@pytest.mark.parametrize("slot,text,fragment", [
+    (f.PHONE, "1391234567", "11位，您输入的是10位"),
+    (f.PHONE, "12912345678", "13–19开头"),
+    (f.PHONE, "不告诉你", "没有看到手机号码"),
+    (f.SCHOOL, "1", "毕业院校"),
+    (f.EDUCATION, "小学", "中专/技校"),
+    (f.GRAD_YEAR, "1999", "之间"),
+    (f.GRAD_YEAR, "去年吧", "4位数"),
+    (f.INTENTION, "看情况", "就业（找工作）、创业、暂无就业意愿"),
+    (f.HARDSHIP, "有点困难吧", "脱贫家庭、零就业家庭"),
+    (f.HUKOU_CITY, "火星", "没有识别出城市"),
+])
+def test_fields_refused_with_specific_reason(slot, text, fragment):
+    result, messages = validate(slot, text)
+    assert result[slot] is None and fragment in messages[0]
+
+
+def test_city_is_mapped_to_province():
+    assert validate(f.HUKOU_CITY, "延边州")[0] == {f.HUKOU_CITY: "延边", f.HUKOU_PROVINCE: "吉林"}
+    assert validate(f.CITY, "我在赣州市")[0] == {f.CITY: "赣州", f.PROVINCE: "江西"}
+    assert validate(f.CITY, "深圳")[0] == {f.CITY: "深圳", f.PROVINCE: "广东"}
+    assert validate(f.CITY, "吉林大学")[0][f.CITY] is None  # a university is not a city
+
+
+def test_cleared_slots_validate_silently():
+    for slot in (f.NAME, f.PHONE, f.SCHOOL, f.GRAD_YEAR, f.CITY, f.HARDSHIP, f.CONFIRM):
+        dispatcher = CollectingDispatcher()
+        result = getattr(FORM, f"validate_{slot}")(None, dispatcher, make_tracker(), {})
+        assert result[slot] is None and dispatcher.messages == []
+
+
+def test_confirm_yes_no_and_naming_a_field():
+    assert validate(f.CONFIRM, "确认")[0] == {f.CONFIRM: True}
+    assert validate(f.CONFIRM, "不对", intent="deny")[0] == {f.CONFIRM: None}
+    result, messages = validate(f.CONFIRM, "手机号错了", {f.INTENTION: "就业"})
+    assert result == {f.PHONE: None, f.CONFIRM: None} and "手机号" in messages[0]
+
+
+def test_required_slots_follow_consent_and_intention():
+    assert f.required_fields(False, None) == []
+    base = f.required_fields(True, "暂无就业意愿")
+    assert f.WANTED_JOB not in base and base[-2:] == [f.HARDSHIP, f.CONFIRM]
+    assert base.index(f.CONSENT) < base.index(f.ID)  # consent before the ID number
+    assert {f.WANTED_JOB, f.WANTED_INDUSTRY, f.WANTED_REGION} <= set(f.required_fields(True, "就业"))
+    assert f.WANTED_JOB not in f.required_fields(True, "创业")
+
+
+def test_form_run_ends_when_consent_is_refused(domain, ledger):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({f.NAME: "张三"}, text="不同意", intent="deny", requested_slot=f.CONSENT,
+                           extracted={f.CONSENT: "不同意"})
+    events = asyncio.run(FORM.run(dispatcher, tracker, domain))
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots[f.CONSENT] is False and slots["requested_slot"] is None
+
+
+def test_form_run_asks_for_the_next_missing_field(domain, ledger):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({f.NAME: "张三", f.CONSENT: True, f.ID: "ref:abcdefgh"}, text="13912345678",
+                           requested_slot=f.PHONE, extracted={f.PHONE: "13912345678"})
+    events = asyncio.run(FORM.run(dispatcher, tracker, domain))
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": f.SCHOOL} in events
