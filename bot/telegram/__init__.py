@@ -1,0 +1,1 @@
+"""Telegram channel: webhook with secret-token check, same dialogue as every other channel."""

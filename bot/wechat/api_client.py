@@ -1,0 +1,130 @@
+"""The WeChat API calls this project makes, through httpx with explicit timeouts, a shared
+access_token and the error mapping in ``errors``. The base URL is configurable (fakes in tests)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any, Dict, Optional
+
+import httpx
+
+from bot.wechat.errors import Action, WeChatAPIError, action_for
+from bot.wechat.token_store import TokenStore
+
+logger = logging.getLogger(__name__)
+
+TOKEN_MARGIN = 300  # renew 5 minutes early: WeChat accepts the old token that long after a refresh
+
+
+def quiet_http_logs() -> None:
+    """httpx logs each URL at INFO; ours carry access tokens (and Telegram's the bot token)."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+class WeChatClient:
+    def __init__(
+        self, base_url: str, appid: str, secret: str, tokens: TokenStore, timeout: float = 5.0,
+        attempts: int = 3, backoff: float = 0.3,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.appid, self._secret = appid, secret
+        self.tokens = tokens
+        self.attempts, self.backoff = attempts, backoff
+        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 3.0))
+        self._http: Optional[httpx.AsyncClient] = None
+        quiet_http_logs()
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=self._timeout)
+        return self._http
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+        await self.tokens.close()
+
+    async def access_token(self) -> str:
+        token = await self.tokens.get()
+        if token:
+            return token
+        async with self.tokens.refreshing():
+            token = await self.tokens.get()  # another process may have refreshed while we waited
+            if token:
+                return token
+            data = await self._request("GET", "/cgi-bin/token", params={
+                "grant_type": "client_credential", "appid": self.appid, "secret": self._secret,
+            }, idempotent=True)
+            token = data["access_token"]
+            await self.tokens.put(token, max(60, int(data.get("expires_in", 7200)) - TOKEN_MARGIN))
+            logger.info("wechat access_token refreshed")
+            return token
+
+    async def call(self, path: str, payload: Dict[str, Any]) -> Dict[str, Any]:
+        """POST ``payload`` with the access_token; refresh the token once when WeChat rejects it."""
+        for attempt in range(2):
+            token = await self.access_token()
+            try:
+                return await self._request("POST", path, params={"access_token": token}, payload=payload)
+            except WeChatAPIError as exc:
+                if exc.action is not Action.REFRESH_TOKEN or attempt:
+                    raise
+                logger.warning("wechat %s: token rejected (%s); refreshing", path, exc.errcode)
+                await self.tokens.discard(token)
+        raise AssertionError("unreachable")
+
+    async def _request(
+        self, method: str, path: str, params: Dict[str, str], payload: Optional[Dict[str, Any]] = None,
+        idempotent: bool = False,
+    ) -> Dict[str, Any]:
+        """One API request with retries for busy / unreachable; raises WeChatAPIError otherwise.
+
+        A send that timed out while waiting for the answer is not retried: WeChat may have
+        delivered it, and a graduate should not get the same answer twice.
+        """
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8") if payload is not None else None
+        headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else None
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = await self._client().request(
+                    method, self.base_url + path, params=params, content=body, headers=headers
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+                error = WeChatAPIError(-2, type(exc).__name__, Action.RETRY)
+            except httpx.TimeoutException as exc:
+                error = WeChatAPIError(-3, type(exc).__name__, Action.RETRY if idempotent else Action.GIVE_UP)
+            except httpx.HTTPError as exc:
+                error = WeChatAPIError(-4, type(exc).__name__, Action.RETRY if idempotent else Action.GIVE_UP)
+            else:
+                error = _error_of(response)
+                if error is None:
+                    return response.json()
+            logger.warning("wechat %s attempt %d/%d: %s", path, attempt, self.attempts, error)
+            if error.action is not Action.RETRY:
+                raise error
+            if attempt < self.attempts:
+                await asyncio.sleep(self.backoff * attempt)
+        raise WeChatAPIError(error.errcode, error.errmsg, Action.GIVE_UP)
+
+    async def send_text(self, openid: str, text: str) -> None:
+        """A customer-service (客服) text message."""
+        await self.call("/cgi-bin/message/custom/send", {"touser": openid, "msgtype": "text", "text": {"content": text}})
+
+    async def send_template(self, openid: str, template_id: str, data: Dict[str, Dict[str, str]]) -> None:
+        await self.call("/cgi-bin/message/template/send", {"touser": openid, "template_id": template_id, "data": data})
+
+
+def _error_of(response: httpx.Response) -> Optional[WeChatAPIError]:
+    if response.status_code >= 500:
+        return WeChatAPIError(-response.status_code, "HTTP error", Action.RETRY)
+    if response.status_code != 200:
+        return WeChatAPIError(-response.status_code, "HTTP error", Action.GIVE_UP)
+    try:
+        data = response.json()
+    except ValueError:
+        return WeChatAPIError(-5, "not JSON", Action.GIVE_UP)
+    errcode = int(data.get("errcode") or 0)
+    if errcode == 0:
+        return None
+    return WeChatAPIError(errcode, str(data.get("errmsg", "")), action_for(errcode))

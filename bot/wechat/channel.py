@@ -1,0 +1,188 @@
+"""The WeChat Official Account channel for Rasa 3.6, served at /webhooks/wechat/webhook.
+
+Registered in credentials.yml as ``bot.wechat.channel.WeChatInput`` (see jiuye/runner.py); its
+configuration comes from the environment (``config``), never from the credentials file.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Awaitable, Callable, Dict, Optional
+from xml.parsers.expat import ExpatError
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from wechatpy import parse_message
+from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+
+from bot.wechat import texts
+from bot.wechat.api_client import WeChatClient
+from bot.wechat.config import WeChatConfig
+from bot.wechat.crypto import CryptoError, MessageCrypto, encrypted_field
+from bot.wechat.dedupe import OutcomeStore, outcome_store
+from bot.wechat.errors import Action, WeChatAPIError
+from bot.wechat.exchange import answer_once
+from bot.wechat.inbound import Inbound, read
+from bot.wechat.reply_split import fits, split
+from bot.wechat.signature import SignatureRefused, check_signature
+from bot.wechat.subscriptions import SqlSubscriptionSink, SubscriptionSink
+from bot.wechat.token_store import token_store
+from bot.wechat.turn import dialogue_reply
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "wechat"
+
+
+class WeChatInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WeChatInput":
+        return cls(WeChatConfig.from_env())
+
+    def __init__(
+        self, config: WeChatConfig, store: Optional[OutcomeStore] = None, client: Optional[WeChatClient] = None,
+        sink: Optional[SubscriptionSink] = None,
+    ):
+        if not config.token:
+            raise ValueError("WECHAT_TOKEN is required for the WeChat channel")
+        self.config = config
+        self.crypto = MessageCrypto(config.token, config.aes_key, config.appid) if config.aes_key else None
+        # Stores and clients connect lazily, inside the server's event loop.
+        self._store, self._client, self._sink = store, client, sink
+
+    @property
+    def store(self) -> OutcomeStore:
+        if self._store is None:
+            c = self.config
+            self._store = outcome_store(c.redis_url, c.redis_prefix, c.dedupe_ttl, c.data_dir)
+        return self._store
+
+    @property
+    def client(self) -> WeChatClient:
+        if self._client is None:
+            c = self.config
+            self._client = WeChatClient(
+                c.api_base, c.appid, c.app_secret, token_store(c.redis_url, c.redis_prefix, c.appid), c.http_timeout
+            )
+        return self._client
+
+    @property
+    def sink(self) -> SubscriptionSink:
+        if self._sink is None:
+            self._sink = SqlSubscriptionSink.from_url(self.config.database_url)
+        return self._sink
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("wechat_webhook", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "safe_mode": self.config.safe_mode})
+
+        @hook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            """WeChat's server-URL check: echo ``echostr`` when the query is signed with our token."""
+            args = request.args
+            try:
+                check_signature(self.config.token, args.get("signature"), args.get("timestamp"), args.get("nonce"),
+                                self.config.max_clock_skew)
+            except SignatureRefused as exc:
+                logger.warning("wechat verification refused: %s", exc)
+                return response.text("forbidden", status=403)
+            return response.text(args.get("echostr", ""))
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            started = time.monotonic()
+            try:
+                message = parse_message(self._open(request))
+                if message is None or not message.source:
+                    raise ValueError("empty push")
+            except SignatureRefused as exc:
+                logger.warning("wechat push refused: %s", exc)
+                return response.text("forbidden", status=403)
+            except (CryptoError, ValueError, KeyError, TypeError, ExpatError) as exc:
+                logger.warning("wechat push unreadable: %s", type(exc).__name__)
+                return response.text("bad request", status=400)
+            inbound = read(message)
+            logger.info("wechat %s key=%s", inbound.kind, inbound.key)
+            budget = max(0.0, self.config.passive_timeout - (time.monotonic() - started))
+            reply = await answer_once(
+                self.store, inbound.key, lambda: self._produce(inbound, on_new_message),
+                lambda text: self._deliver(inbound.openid, text), budget, fits_passive=fits,
+            )
+            if not reply:
+                return response.text("success")
+            return self._passive(message, reply, request.args.get("nonce") or "")
+
+        @hook.listener("after_server_stop")
+        async def close(app: Any, loop: Any) -> None:
+            if self._client is not None:
+                await self._client.close()
+            if self._store is not None:
+                await self._store.close()
+
+        return hook
+
+    def _open(self, request: Request) -> str:
+        """The push's XML after checking its signature (and decrypting it in safe mode)."""
+        args, c = request.args, self.config
+        if self.crypto is None:
+            check_signature(c.token, args.get("signature"), args.get("timestamp"), args.get("nonce"), c.max_clock_skew)
+            return request.body.decode("utf-8")
+        if args.get("encrypt_type") != "aes":
+            raise SignatureRefused("safe mode is configured; plaintext push refused")
+        encrypted = encrypted_field(request.body)
+        check_signature(c.token, args.get("msg_signature"), args.get("timestamp"), args.get("nonce"),
+                        c.max_clock_skew, encrypted=encrypted)
+        return self.crypto.decrypt(encrypted)
+
+    def _passive(self, message: BaseMessage, text: str, nonce: str) -> HTTPResponse:
+        xml = TextReply(message=message, content=text).render()
+        if self.crypto is not None:
+            xml = self.crypto.envelope(xml, nonce)
+        return response.text(xml, content_type="application/xml; charset=utf-8")
+
+    async def _produce(self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
+        if inbound.subscribed is not None:
+            try:
+                if inbound.subscribed:
+                    await self.sink.subscribe(CHANNEL, inbound.openid)
+                else:
+                    await self.sink.unsubscribe_all(CHANNEL, inbound.openid)
+            except Exception:
+                logger.exception("wechat %s key=%s: subscription not recorded", inbound.kind, inbound.key)
+        if inbound.question is None:
+            return inbound.reply
+        return await dialogue_reply(on_new_message, inbound.question, inbound.openid, CHANNEL, inbound.key)
+
+    async def _deliver(self, openid: str, text: str) -> None:
+        """Customer-service messages, in order; on 45015/45047 a template notice when configured."""
+        parts = split(text)
+        for number, part in enumerate(parts, 1):
+            try:
+                await self.client.send_text(openid, part)
+            except WeChatAPIError as exc:
+                logger.error("wechat delivery part %d/%d failed: %s", number, len(parts), exc)
+                if exc.action is Action.FALLBACK:
+                    await self._fallback(openid)
+                return
+        logger.info("wechat delivered %d customer-service message(s)", len(parts))
+
+    async def _fallback(self, openid: str) -> None:
+        template = self.config.fallback_template_id
+        if not template:
+            logger.warning("wechat: no WECHAT_FALLBACK_TEMPLATE_ID; reply dropped")
+            return
+        try:
+            await self.client.send_template(openid, template, {"first": {"value": texts.FALLBACK_NOTICE}})
+            logger.info("wechat: template notice sent instead")
+        except WeChatAPIError as exc:
+            logger.error("wechat template fallback failed: %s", exc)

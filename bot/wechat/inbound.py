@@ -1,0 +1,59 @@
+"""What to do with one WeChat push: its dedupe key, and either a question for the dialogue, a
+fixed reply, or nothing — plus any change of subscription it means."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Optional
+
+from wechatpy.messages import BaseMessage
+
+from bot.wechat import texts
+
+
+@dataclass(frozen=True)
+class Inbound:
+    key: str
+    openid: str
+    kind: str
+    question: Optional[str] = None  # goes through the dialogue
+    reply: str = ""                  # fixed reply when there is no question ("" = none)
+    subscribed: Optional[bool] = None
+
+
+def dedupe_key(message: BaseMessage) -> str:
+    """MsgId for messages; FromUserName + CreateTime for events (hashed: keys appear in logs)."""
+    if message.type != "event" and message.id:
+        return f"wx:msg:{message.id}"
+    created = int(message.create_time.timestamp()) if message.create_time else 0
+    digest = hashlib.sha256(f"{message.source}:{created}".encode("utf-8")).hexdigest()[:24]
+    return f"wx:evt:{digest}"
+
+
+def read(message: BaseMessage) -> Inbound:
+    key, openid = dedupe_key(message), message.source
+    if message.type == "text":
+        return Inbound(key, openid, "text", question=message.content or "")
+    if message.type == "voice":
+        recognised = (message.recognition or "").strip()
+        if recognised:
+            return Inbound(key, openid, "voice", question=recognised)
+        return Inbound(key, openid, "voice", reply=texts.VOICE_NOT_RECOGNISED)
+    if message.type == "event":
+        return _event(key, openid, message)
+    return Inbound(key, openid, message.type or "unknown", reply=texts.UNSUPPORTED)
+
+
+def _event(key: str, openid: str, message: BaseMessage) -> Inbound:
+    event = (getattr(message, "event", "") or "").lower()
+    if event in ("subscribe", "subscribe_scan"):
+        return Inbound(key, openid, "subscribe", reply=texts.WELCOME, subscribed=True)
+    if event == "unsubscribe":
+        return Inbound(key, openid, "unsubscribe", subscribed=False)
+    if event == "click":
+        menu_key = getattr(message, "key", "") or ""
+        question = texts.MENU_QUESTIONS.get(menu_key)
+        if question:
+            return Inbound(key, openid, "click", question=question)
+        return Inbound(key, openid, "click", reply=texts.HELP)
+    return Inbound(key, openid, f"event:{event}")  # VIEW, LOCATION, SCAN…: nothing to say

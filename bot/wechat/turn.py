@@ -1,0 +1,35 @@
+"""One dialogue turn for a channel that answers out of band: the shared input guard first, then
+Rasa with a collecting output channel, the bot messages joined into one reply."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from bot.input_guard import clean, rejection
+from bot.local_assistant import reply_from_messages
+from bot.redaction import redact_id_numbers
+from bot.wechat import texts
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+async def dialogue_reply(
+    on_new_message: OnNewMessage, text: str, sender_id: str, input_channel: str, message_id: Optional[str] = None
+) -> str:
+    """The reply text for ``text``; never raises (a failure becomes the polite busy answer)."""
+    text = clean(text)
+    refused = rejection(text)
+    if refused:
+        return refused
+    text = redact_id_numbers(text, sender_id)
+    output = CollectingOutputChannel()
+    try:
+        await on_new_message(UserMessage(text, output, sender_id, input_channel=input_channel, message_id=message_id))
+    except Exception:
+        logger.exception("%s: dialogue failed for message %s", input_channel, message_id)
+        return texts.BUSY
+    return reply_from_messages(output.messages, {}).text or texts.NO_ANSWER
