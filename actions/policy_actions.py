@@ -29,9 +29,25 @@ def _entity_values(message: Dict[str, Any], name: str) -> List[str]:
     return [e.get("value") for e in message.get("entities", []) if e.get("entity") == name and e.get("value")]
 
 
+def registered_region(tracker: Tracker) -> Optional[Region]:
+    """The province of this user's registration, if they registered on this channel. A store
+    failure must not stop a policy answer, so it is logged and treated as unknown."""
+    from actions.registration_form import registration_store
+
+    channel = tracker.get_latest_input_channel() or "unknown"
+    try:
+        view = registration_store().find_by_sender(channel, tracker.sender_id)
+    except Exception as exc:  # noqa: BLE001 - any store problem means "no known region"
+        logger.warning("registration lookup failed (%s); answering without it", type(exc).__name__)
+        return None
+    if view is None:
+        return None
+    return lookup(view.province or "") or lookup(view.city or "")
+
+
 def resolve_region(tracker: Tracker) -> Optional[Region]:
     """Region of the current question: named in this message, else earlier in the conversation,
-    else the region the channel knows for this user (message metadata)."""
+    else the region the channel knows for this user (message metadata), else their registration."""
     message = tracker.latest_message or {}
     named = resolve(_entity_values(message, "region"), message.get("text") or "")
     if named is not None:
@@ -43,7 +59,8 @@ def resolve_region(tracker: Tracker) -> Optional[Region]:
             return region
     metadata = message.get("metadata") or {}
     known = metadata.get("region") if isinstance(metadata, dict) else None
-    return lookup(str(known)) if known else None
+    region = lookup(str(known)) if known else None
+    return region if region is not None else registered_region(tracker)
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:

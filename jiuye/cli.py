@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from jiuye.settings import Settings
@@ -178,6 +179,72 @@ def cmd_registry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_console(args: argparse.Namespace) -> int:
+    """Staff console administration (console/cli.py): add-user."""
+    return args.console_func(args)
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    """`jiuye scheduler` runs the scheduler process; `status` and `import-fairs` inspect and feed it."""
+    if args.scheduler_command in (None, "run"):
+        from scheduler.service import main as run_scheduler
+
+        return run_scheduler()
+    from registry.db import session_factory
+    from scheduler import commands
+    from scheduler.clock import SystemClock
+    from scheduler.config import SchedulerConfig
+    from scheduler.service import is_running, scheduler_engine
+
+    engine = scheduler_engine(Settings.from_env().database_url)
+    config = SchedulerConfig.from_env()
+    if args.scheduler_command == "status":
+        with session_factory(engine)() as session:
+            data = commands.status_data(session, config, SystemClock().now(), is_running(engine))
+        print(json.dumps(data, ensure_ascii=False, indent=1) if args.json else commands.status_text(data))
+        return 0
+    with session_factory(engine).begin() as session:
+        ok, lines = commands.import_file(session, args.file, config)
+    print("\n".join(lines), file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+def cmd_broadcast(args: argparse.Namespace) -> int:
+    """`jiuye broadcast preview FAIR`: who would get a fair's notice, and the exact message."""
+    from registry.db import session_factory
+    from scheduler import commands
+    from scheduler.clock import SystemClock
+    from scheduler.config import SchedulerConfig
+    from scheduler.service import scheduler_engine
+
+    engine = scheduler_engine(Settings.from_env().database_url)
+    with session_factory(engine)() as session:
+        text = commands.preview_text(session, SchedulerConfig.from_env(), args.fair, SystemClock().now(),
+                                     show=args.limit)
+    if text is None:
+        print(f"jiuye: no job fair {args.fair!r} (give its code or id)", file=sys.stderr)
+        return 1
+    print(text)
+    return 0
+
+
+def _add_scheduler_parsers(sub: "argparse._SubParsersAction") -> None:
+    scheduler = sub.add_parser("scheduler", help="job-fair notices and follow-ups (docs/scheduler.md)")
+    scheduler_sub = scheduler.add_subparsers(dest="scheduler_command")
+    scheduler_sub.add_parser("run", help="run the scheduler process (the default)")
+    scheduler_status = scheduler_sub.add_parser("status", help="next runs, outbox counts by state")
+    scheduler_status.add_argument("--json", action="store_true")
+    scheduler_import = scheduler_sub.add_parser("import-fairs", help="import or update job fairs from YAML/CSV")
+    scheduler_import.add_argument("file", type=Path)
+    scheduler.set_defaults(func=cmd_scheduler)
+    broadcast = sub.add_parser("broadcast", help="job-fair broadcasts")
+    broadcast_sub = broadcast.add_subparsers(dest="broadcast_command", required=True)
+    preview = broadcast_sub.add_parser("preview", help="recipients and the exact message of a fair's notices")
+    preview.add_argument("fair", help="fair code or id")
+    preview.add_argument("--limit", type=int, default=50, help="recipients to list (default 50)")
+    broadcast.set_defaults(func=cmd_broadcast)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiuye", description="就业助手 Jiuye")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,6 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     show = registry_sub.add_parser("show", help="one registration by number (ID masked)")
     show.add_argument("reg_no")
     registry.set_defaults(func=cmd_registry)
+    from console.cli import add_parser as add_console_parser
+
+    add_console_parser(sub)
+    sub.choices["console"].set_defaults(func=cmd_console)
+    _add_scheduler_parsers(sub)
     return parser
 
 

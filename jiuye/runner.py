@@ -14,6 +14,7 @@ from typing import IO, Dict, List, Mapping, Optional
 import yaml
 
 from bot import action_server
+from console.config import console_enabled
 from jiuye.endpoints import write_endpoints_file
 from jiuye.settings import PROJECT_DIR, Settings
 from jiuye.training import rasa_executable
@@ -24,11 +25,14 @@ def channel_credentials(env: Optional[Mapping[str, str]] = None) -> Dict[str, ob
     Telegram when their token is set (they read the rest of their configuration, secrets
     included, from the environment, so none is written to the credentials file)."""
     env = os.environ if env is None else env
-    channels: Dict[str, object] = {"rest": None}
+    # REST (/webhooks/rest/webhook) with ID numbers taken out before Rasa stores anything.
+    channels: Dict[str, object] = {"bot.redaction.RedactingRestInput": None}
     if env.get("WECHAT_TOKEN"):
         channels["bot.wechat.channel.WeChatInput"] = None
     if env.get("TELEGRAM_TOKEN"):
         channels["bot.telegram.channel.TelegramInput"] = None
+    if console_enabled(env):  # staff console at /console/ (docs/console.md)
+        channels["console.channel.ConsoleInput"] = None
     return channels
 
 
@@ -62,8 +66,12 @@ class Assistant:
 
 
 def start(settings: Settings, env: Optional[Mapping[str, str]] = None, log_to: Optional[IO] = None) -> Assistant:
-    """Start the action server, then ``rasa run`` with ``env`` (default: this process's)."""
+    """Start the action server, then ``rasa run`` with ``env`` (default: this process's).
+    The registration database is migrated first, so a bad DATABASE_URL fails here, once."""
+    from registry.db import engine_for
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine_for(settings.database_url)
     actions = action_server.start(settings.action_port, log_to=log_to)
     action_url = settings.action_server_url or f"http://127.0.0.1:{settings.action_port}/webhook"
     endpoints = write_endpoints_file(settings, action_url)
@@ -80,9 +88,6 @@ def start(settings: Settings, env: Optional[Mapping[str, str]] = None, log_to: O
 
 
 def run(settings: Settings) -> int:
-    if not settings.model_path.exists():
-        print(f"jiuye: no trained model at {settings.model_path}; run `jiuye train` first", file=sys.stderr)
-        return 1
     assistant = start(settings)
     children = assistant.children
     stopping = False

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
 from policies_kb.model import Clause
+from policies_kb.regions import lookup
 from policies_kb.text import tokens
 
 
@@ -40,7 +41,8 @@ class ClauseIndex:
         return "\n".join(parts)
 
     def search(self, query: str, province: Optional[str] = None, limit: int = 5) -> List[Hit]:
-        words = tokens(query)
+        # Place names select the province (done by the caller), they are not what is asked.
+        words = [w for w in tokens(query) if lookup(w) is None]
         if not words:
             return []
         scores = self._bm25.get_scores(words)

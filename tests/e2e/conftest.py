@@ -21,6 +21,8 @@ def model_path() -> Path:
     from jiuye.training import train
 
     path = Settings.from_env().model_path
+    if os.environ.get("JIUYE_MODEL") and path.exists():
+        return path  # an explicitly chosen model is used as it is
     train(path)
     return path
 
