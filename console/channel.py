@@ -1,0 +1,119 @@
+"""The console as a Rasa custom input channel, so the Rasa server serves it in-process and the
+answer aid reaches the loaded agent.
+
+Mounting under /console: Rasa 3.6's ``channel.register`` mounts a channel's blueprint at
+``urljoin("/webhooks/", channel.url_prefix())``; an absolute ``url_prefix`` ("/console") replaces
+the base, so the console lives at /console/ rather than /webhooks/console/. Named in the
+credentials file as ``console.channel.ConsoleInput`` (``jiuye.runner.channel_credentials``).
+
+Every route is guarded by one blueprint request middleware: a route is reachable without a staff
+session only if its handler is marked ``@public`` (the login page), and every POST must carry the
+CSRF token (the session's, or the login form's double-submit token) and must not come from
+another origin. A route added later is therefore protected by default; tests enumerate the
+blueprint's routes to check it.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import InputChannel
+from sanic import Blueprint
+from sanic.request import Request
+
+from console import csrf, sessions, web
+from console.answer_aid import Dialogue, RasaDialogue
+from console.services import ConsoleServices, ServicesHolder
+
+PUBLIC_ATTR = "console_public"
+NAME = "console"
+URL_PREFIX = "/console"
+
+
+def public(handler: Callable) -> Callable:
+    """Mark a handler as reachable without logging in (only the login page is)."""
+    setattr(handler, PUBLIC_ATTR, True)
+    return handler
+
+
+def is_public(handler: Any) -> bool:
+    return bool(getattr(handler, PUBLIC_ATTR, False))
+
+
+class Console:
+    """What the views need: the services and, per request, the dialogue to ask."""
+
+    def __init__(self, holder: ServicesHolder, dialogue_for: Callable[[Request], Dialogue]):
+        self.holder = holder
+        self.dialogue_for = dialogue_for
+
+    async def services(self) -> ConsoleServices:
+        return await self.holder.get()
+
+
+def _refuse(request: Request):
+    if request.method in ("GET", "HEAD") and not web.is_api(request):
+        return web.redirect(web.LOGIN_PATH, status=302)
+    return web.json_error("未登录或登录已过期", 401)
+
+
+def build_blueprint(console: Console) -> Blueprint:
+    from console import views_answer, views_auth, views_fairs, views_ledger, views_unanswered
+
+    bp = Blueprint(NAME)
+
+    @bp.middleware("request")
+    async def guard(request: Request):
+        request.ctx.nonce = secrets.token_urlsafe(16)
+        handler = request.route.handler if request.route else None
+        open_route = is_public(handler)
+        services = await console.services()
+        info = None
+        token = request.cookies.get(sessions.COOKIE)
+        if token:
+            info = await services.run(lambda s: sessions.lookup(s, token, services.config))
+        request.ctx.staff = info
+        if info is None and not open_route:
+            return _refuse(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            expected = info.csrf_token if info is not None else request.cookies.get(csrf.LOGIN_COOKIE)
+            if not csrf.same_origin(request) or not csrf.matches(expected, csrf.submitted(request)):
+                if web.is_api(request):
+                    return web.json_error("请求校验失败（CSRF）", 403)
+                return web.page(request, "请求被拒绝", web.message_box("页面已过期或请求来源不正确，请刷新页面后重试。", True),
+                                status=403)
+        return None
+
+    @bp.middleware("response")
+    async def headers(request: Request, response: Any):
+        web.security_headers(request, response)
+
+    for module in (views_auth, views_answer, views_ledger, views_fairs, views_unanswered):
+        module.register(bp, console)
+    return bp
+
+
+class ConsoleInput(InputChannel):
+    """``console.channel.ConsoleInput`` in credentials.yml (no credentials needed)."""
+
+    def __init__(self, holder: Optional[ServicesHolder] = None,
+                 dialogue_for: Optional[Callable[[Request], Dialogue]] = None):
+        self._holder = holder or ServicesHolder()
+        self._dialogue_for = dialogue_for
+
+    @classmethod
+    def name(cls) -> str:
+        return NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict]) -> "ConsoleInput":
+        return cls()
+
+    def url_prefix(self) -> str:
+        return URL_PREFIX
+
+    def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
+        def rasa_dialogue(request: Request) -> Dialogue:
+            return RasaDialogue(on_new_message, lambda: getattr(request.app.ctx, "agent", None))
+
+        return build_blueprint(Console(self._holder, self._dialogue_for or rasa_dialogue))

@@ -1,0 +1,66 @@
+"""Console tables, on the registry's ``Base`` metadata (one schema, one migration chain:
+``registry/migrations/versions/c01_console.py``). Times are naive UTC like the registry's."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+
+from registry.models import Base, utcnow
+
+
+class StaffUser(Base):
+    """A hotline operator who may log in to the console (created with `jiuye console add-user`)."""
+
+    __tablename__ = "staff_users"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(50), nullable=False, unique=True)
+    display_name = Column(String(100))
+    password_hash = Column(String(300), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    password_changed_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class StaffSession(Base):
+    """A logged-in browser. Only the SHA-256 of the cookie's token is stored, so a copy of the
+    database does not hand out live sessions."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    user_id = Column(Integer, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False, index=True)
+    ip = Column(String(64))
+
+
+class AuditEntry(Base):
+    """Who did what, when: logins (and failures, which also drive rate limiting), full ID reveals,
+    services recorded. ``actor`` is a username kept as text so entries outlive the account."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(50))
+    action = Column(String(30), nullable=False)
+    target = Column(String(100))
+    ip = Column(String(64))
+    detail = Column(String(300))
+
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
+
+
+class UnansweredQuestion(Base):
+    """A question that fell to the fallback, with ID and phone numbers taken out."""
+
+    __tablename__ = "unanswered_questions"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    region = Column(String(20))
+    channel = Column(String(30))
+    kind = Column(String(20))  # the answer it got: unknown (handed over) or search (unsure match)
+    asked_at = Column(DateTime, nullable=False, default=utcnow, index=True)

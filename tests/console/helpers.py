@@ -1,0 +1,128 @@
+"""Test data and an in-process console server (the console blueprint on a Sanic app in a
+background thread, with a scripted dialogue) for the HTTP tests."""
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import uuid
+from typing import Any, Dict, List, Optional
+
+import requests
+from sanic import Sanic
+
+from bot.action_server import free_port
+from bot.local_assistant import Reply
+from registry.store import RegistrationData, RegistrationStore
+from tests.registry.helpers import make_id
+
+PASSWORD = "correct-horse-battery"
+PHONE = "13912345678"
+ID_NUMBER = make_id()
+
+
+def registration_data(**changes: Any) -> RegistrationData:
+    values: Dict[str, Any] = dict(
+        name="张三", phone=PHONE, school="吉林大学", major="计算机科学与技术", education="本科", grad_year=2024,
+        hukou_city="长春", hukou_province="吉林", city="长春", province="吉林", intention="就业",
+        wanted_job="软件开发", hardship="低保",
+    )
+    values.update(changes)
+    return RegistrationData(**values)
+
+
+def register(store: RegistrationStore, id_number: str = ID_NUMBER, **changes: Any) -> str:
+    return store.register(registration_data(**changes), id_number, "wechat", f"o_{uuid.uuid4().hex[:8]}").reg_no
+
+
+class ScriptedDialogue:
+    """Stands in for the Rasa agent: answers with a fixed reply and remembers what it was asked."""
+
+    def __init__(self, reply: Reply):
+        self.reply = reply
+        self.asked: List[Dict[str, Any]] = []
+
+    async def ask(self, text: str, sender: str, metadata: Dict[str, Any]) -> Reply:
+        self.asked.append({"text": text, "sender": sender, "metadata": metadata})
+        return self.reply
+
+
+class ConsoleServer:
+    """``with ConsoleServer(services, dialogue) as server:`` then ``server.url("/console/login")``."""
+
+    def __init__(self, services, dialogue=None):
+        from console.channel import ConsoleInput
+        from console.services import ServicesHolder
+
+        Sanic.test_mode = True
+        self.channel = ConsoleInput(ServicesHolder(lambda: services), (lambda request: dialogue) if dialogue else None)
+        self.app = Sanic(f"console_{uuid.uuid4().hex[:8]}", configure_logging=False)
+
+        async def handler(message):  # the real channel hands messages to the agent; none here
+            raise AssertionError("the scripted dialogue answers instead")
+
+        self.blueprint = self.channel.blueprint(handler)
+        self.app.blueprint(self.blueprint, url_prefix=self.channel.url_prefix())
+        self.port = free_port()
+        self.loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(
+            self.app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True)
+        )
+        self.loop.run_until_complete(server.startup())
+        self.loop.run_until_complete(server.before_start())
+        self._server = server
+        self._ready.set()
+        self.loop.run_forever()
+
+    def __enter__(self) -> "ConsoleServer":
+        self._thread.start()
+        assert self._ready.wait(10), "console server did not start"
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        async def shutdown() -> None:
+            self._server.close()
+            await self._server.after_stop()
+
+        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(5)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+def login(http: requests.Session, server: ConsoleServer, username: str = "operator",
+          password: str = PASSWORD) -> requests.Response:
+    page = http.get(server.url("/console/login"))
+    return http.post(server.url("/console/login"), data={
+        "username": username, "password": password, "csrf_token": csrf_from(page.text),
+    }, allow_redirects=False)
+
+
+def routes(blueprint) -> List[tuple]:
+    """(path, method, handler) of every route the console's blueprint declares."""
+    found = []
+    for future in blueprint._future_routes:  # the blueprint's own declarations, before any app mounts it
+        for method in future.methods:
+            found.append((future.uri, method, future.handler))
+    return found
+
+
+def concrete(uri: str, reg_no: Optional[str] = None) -> str:
+    """A route pattern with its parameters filled in."""
+    return re.sub(r"<[^>]+>", reg_no or "JY20240101ABCDEF", uri)
