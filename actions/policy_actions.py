@@ -83,6 +83,14 @@ def question_for_topic(tracker: Tracker, kb: KnowledgeBase, topic: str) -> str:
     return ""
 
 
+def record_unanswered(tracker: Tracker, text: str, region: Optional[Region], answer: Answer) -> None:
+    """Questions we could not answer with confidence go to the console's list, so the knowledge
+    base can grow (ID and phone numbers are removed there; it never raises)."""
+    from console.unanswered import record_safely
+
+    record_safely(text, region.province if region else None, tracker.get_latest_input_channel(), answer.kind)
+
+
 class ActionAnswerPolicy(Action):
     """Answers a recognised policy question, or a region given after we asked for one."""
 
@@ -111,6 +119,8 @@ class ActionAnswerPolicy(Action):
                 answer = answering.unknown_answer()
         else:
             answer = answering.topic_answer(kb, topic.id, text, region)
+        if answer.kind == "unknown":
+            record_unanswered(tracker, text, region, answer)
         send(dispatcher, answer)
         pending_topic = answer.topic if answer.kind == "both_provinces" else None
         return region_events(tracker, region) + [SlotSet("pending_topic", pending_topic)]
@@ -132,6 +142,7 @@ class ActionSearchFallback(Action):
             hits = kb.search(text, region.province if region else None)
             answer = answering.search_answer(kb, text, hits)
         logger.info("fallback answered kind=%s", answer.kind)
+        record_unanswered(tracker, text, region, answer)
         send(dispatcher, answer)
         return region_events(tracker, region)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from bot import action_server
 from bot.input_guard import clean, rejection
@@ -48,6 +48,31 @@ def reply_from_messages(messages: List[Dict[str, Any]], parse: Dict[str, Any]) -
     )
 
 
+def prepare(text: Optional[str], sender: str) -> Tuple[str, Optional[Reply]]:
+    """The first step of every turn on every channel: clean the text, refuse empty or over-long
+    messages (returned as the reply), take ID numbers out before Rasa sees anything."""
+    text = clean(text)
+    refused = rejection(text)
+    if refused:
+        return text, Reply(text=refused, intent="invalid_input", confidence=1.0)
+    return redact_id_numbers(text, sender), None
+
+
+async def run_turn(
+    send: Callable[[Any], Awaitable[Any]], agent: Any, text: str, sender: str, input_channel: str,
+    metadata: Optional[Dict[str, Any]] = None,
+) -> Reply:
+    """Send a prepared message through ``send`` (the agent's handler or a channel's
+    ``on_new_message``) and read the turn's intent from the conversation's tracker."""
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    output = CollectingOutputChannel()
+    await send(UserMessage(text, output, sender, input_channel=input_channel, metadata=metadata or {}))
+    tracker = await agent.processor.get_tracker(sender)
+    parse = tracker.latest_message.parse_data if tracker.latest_message else {}
+    return reply_from_messages(output.messages, parse)
+
+
 class LocalAssistant:
     """Use as ``async with LocalAssistant(settings) as bot: await bot.ask(text, sender)``."""
 
@@ -75,17 +100,8 @@ class LocalAssistant:
         action_server.stop(self._action_process)
 
     async def ask(self, text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> Reply:
-        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-
         sender = sender or f"cli-{uuid.uuid4().hex}"
-        text = clean(text)
-        refused = rejection(text)
+        text, refused = prepare(text, sender)
         if refused:
-            return Reply(text=refused, intent="invalid_input", confidence=1.0)
-        text = redact_id_numbers(text, sender)
-        output = CollectingOutputChannel()
-        message = UserMessage(text, output, sender, input_channel="cli", metadata=metadata or {})
-        await self._agent.handle_message(message)
-        tracker = await self._agent.processor.get_tracker(sender)
-        parse = tracker.latest_message.parse_data if tracker.latest_message else {}
-        return reply_from_messages(output.messages, parse)
+            return refused
+        return await run_turn(self._agent.handle_message, self._agent, text, sender, "cli", metadata)

@@ -245,6 +245,63 @@ def _add_scheduler_parsers(sub: "argparse._SubParsersAction") -> None:
     broadcast.set_defaults(func=cmd_broadcast)
 
 
+def _exec(command: List[str], env: Optional[Dict[str, str]] = None) -> int:
+    """Replace this process with ``command``: in a container the server itself is then PID 1 and
+    gets the orchestrator's SIGTERM, and a supervisor's SIGKILL reaches the real server."""
+    from jiuye.settings import PROJECT_DIR
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(PROJECT_DIR)
+    os.execvpe(command[0], command, env if env is not None else dict(os.environ))
+    return 1  # not reached
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    """`jiuye actions`: the action server alone on ACTION_PORT (the `actions` container)."""
+    from registry.db import engine_for
+    from jiuye.settings import PROJECT_DIR
+
+    settings = Settings.from_env()
+    engine_for(settings.database_url).dispose()  # migrated, or a bad DATABASE_URL fails here
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])))
+    return _exec([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)], env)
+
+
+def cmd_rasa(args: argparse.Namespace) -> int:
+    """`jiuye rasa`: one Rasa server with its channels on PORT, using the action server at
+    ACTION_SERVER_URL (the `rasa` containers; run several behind a load balancer)."""
+    from jiuye.preflight import problems
+    from jiuye.runner import prepare_rasa
+
+    settings = Settings.from_env()
+    problem = problems(settings)
+    if not problem and not settings.action_server_url:
+        problem = "ACTION_SERVER_URL is required (e.g. http://actions:5055/webhook)"
+    if problem:
+        print(f"jiuye: {problem}", file=sys.stderr)
+        return 1
+    return _exec(prepare_rasa(settings, settings.action_server_url))
+
+
+def cmd_topology(args: argparse.Namespace) -> int:
+    """`jiuye topology`: action server + several Rasa servers + a round-robin proxy, natively."""
+    from jiuye.topology import main as run_topology
+
+    return run_topology(["--rasa-servers", str(args.rasa_servers)])
+
+
+def _add_deployment_parsers(sub: "argparse._SubParsersAction") -> None:
+    """Commands the production processes run (docker/compose.yaml, docs/deployment.md)."""
+    actions = sub.add_parser("actions", help="the action server only (ACTION_PORT)")
+    actions.set_defaults(func=cmd_actions)
+    rasa = sub.add_parser("rasa", help="one Rasa server only (PORT), using ACTION_SERVER_URL")
+    rasa.set_defaults(func=cmd_rasa)
+    topology = sub.add_parser("topology", help="action server + N Rasa servers + proxy on this machine")
+    topology.add_argument("--rasa-servers", type=int, default=2)
+    topology.set_defaults(func=cmd_topology)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiuye", description="就业助手 Jiuye")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -277,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_console_parser(sub)
     sub.choices["console"].set_defaults(func=cmd_console)
     _add_scheduler_parsers(sub)
+    _add_deployment_parsers(sub)
     return parser
 
 

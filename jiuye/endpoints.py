@@ -2,7 +2,6 @@
 so `jiuye run` (a file for `rasa run`) and `jiuye ask` (in process) use the same stores."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -11,11 +10,12 @@ import yaml
 from jiuye.settings import Settings
 
 
-def tracker_store_config(database_url: str, data_dir: Path) -> Optional[Dict[str, Any]]:
-    """SQL tracker store in the database named by DATABASE_URL (SQLite: a file beside it)."""
+def tracker_store_config(database_url: str, data_dir: Path, kind: str = "sql") -> Optional[Dict[str, Any]]:
+    """SQL tracker store in the database named by DATABASE_URL (SQLite: a file beside it);
+    None (Rasa's in-memory store) when ``kind`` is "memory"."""
     from sqlalchemy.engine import make_url
 
-    if os.environ.get("JIUYE_TRACKER_STORE", "sql") == "memory":
+    if kind == "memory":
         return None
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -49,7 +49,7 @@ def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, Any]]:
 
 def endpoints_dict(settings: Settings, action_url: str) -> Dict[str, Any]:
     endpoints: Dict[str, Any] = {"action_endpoint": {"url": action_url}}
-    tracker = tracker_store_config(settings.database_url, settings.data_dir)
+    tracker = tracker_store_config(settings.database_url, settings.data_dir, settings.tracker_store)
     if tracker:
         endpoints["tracker_store"] = tracker
     lock = lock_store_config(settings.redis_url)

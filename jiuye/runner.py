@@ -49,6 +49,19 @@ def rasa_command(settings: Settings, endpoints: Path, credentials: Path) -> List
     ]
 
 
+def prepare_rasa(settings: Settings, action_url: str, env: Optional[Mapping[str, str]] = None) -> List[str]:
+    """Set-up for one Rasa server that uses an action server running elsewhere (`jiuye rasa`, one
+    of several replicas): the registration database migrated (a bad DATABASE_URL fails here),
+    endpoints and credentials written to the data directory. Returns the `rasa run` command line."""
+    from registry.db import engine_for
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine_for(settings.database_url)
+    endpoints = write_endpoints_file(settings, action_url)
+    credentials = write_credentials_file(settings, env)
+    return rasa_command(settings, endpoints, credentials)
+
+
 @dataclass
 class Assistant:
     """The running children, in start order."""
@@ -72,7 +85,7 @@ def start(settings: Settings, env: Optional[Mapping[str, str]] = None, log_to: O
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine_for(settings.database_url)
-    actions = action_server.start(settings.action_port, log_to=log_to)
+    actions = action_server.start(settings.action_port, log_to=log_to, env=env)
     action_url = settings.action_server_url or f"http://127.0.0.1:{settings.action_port}/webhook"
     endpoints = write_endpoints_file(settings, action_url)
     credentials = write_credentials_file(settings, env)
@@ -87,9 +100,20 @@ def start(settings: Settings, env: Optional[Mapping[str, str]] = None, log_to: O
     return Assistant(actions, rasa)
 
 
+def start_scheduler(env: Optional[Mapping[str, str]] = None, log_to: Optional[IO] = None) -> Optional[subprocess.Popen]:
+    """The job-fair / follow-up scheduler (docs/scheduler.md), unless JIUYE_SCHEDULER=off (e.g.
+    when it runs on another machine: only one scheduler may run per database)."""
+    env = os.environ if env is None else env
+    if env.get("JIUYE_SCHEDULER", "on").lower() == "off":
+        return None
+    return subprocess.Popen([sys.executable, "-m", "scheduler.service"], cwd=PROJECT_DIR, env=dict(env),
+                            stdout=log_to, stderr=subprocess.STDOUT if log_to else None)
+
+
 def run(settings: Settings) -> int:
     assistant = start(settings)
-    children = assistant.children
+    scheduler = start_scheduler()
+    children = assistant.children + ([("scheduler", scheduler)] if scheduler else [])
     stopping = False
 
     def stop(signum, frame) -> None:  # noqa: ARG001
@@ -107,5 +131,6 @@ def run(settings: Settings) -> int:
                 exit_code = child.returncode or 1
                 stopping = True
         time.sleep(0.5)
+    action_server.stop(scheduler)
     assistant.stop()
     return exit_code

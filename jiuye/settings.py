@@ -23,6 +23,7 @@ class Settings:
     data_dir: Path
     model_path: Path
     kb_dir: Path
+    tracker_store: str
     log_level: str
 
     @classmethod
@@ -38,5 +39,6 @@ class Settings:
             data_dir=data_dir,
             model_path=Path(env.get("JIUYE_MODEL") or PROJECT_DIR / "models" / "jiuye.tar.gz"),
             kb_dir=Path(env.get("JIUYE_KB_DIR") or PROJECT_DIR / "policies_kb" / "data"),
+            tracker_store=(env.get("JIUYE_TRACKER_STORE") or "sql").lower(),
             log_level=(env.get("JIUYE_LOG_LEVEL") or "INFO").upper(),
         )

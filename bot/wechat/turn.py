@@ -7,9 +7,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.input_guard import clean, rejection
-from bot.local_assistant import reply_from_messages
-from bot.redaction import redact_id_numbers
+from bot.local_assistant import prepare, reply_from_messages
 from bot.wechat import texts
 
 logger = logging.getLogger(__name__)
@@ -21,11 +19,9 @@ async def dialogue_reply(
     on_new_message: OnNewMessage, text: str, sender_id: str, input_channel: str, message_id: Optional[str] = None
 ) -> str:
     """The reply text for ``text``; never raises (a failure becomes the polite busy answer)."""
-    text = clean(text)
-    refused = rejection(text)
+    text, refused = prepare(text, sender_id)
     if refused:
-        return refused
-    text = redact_id_numbers(text, sender_id)
+        return refused.text
     output = CollectingOutputChannel()
     try:
         await on_new_message(UserMessage(text, output, sender_id, input_channel=input_channel, message_id=message_id))
