@@ -40,6 +40,9 @@ def percentile(values, p):
 
 async def measure(rounds: int) -> dict:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from jiuye.cli import _configure_logging
+
+    _configure_logging("WARNING")  # Rasa's structlog would otherwise print debug lines to stdout
     os.environ["JIUYE_DATA_DIR"] = tempfile.mkdtemp(prefix="jiuye-bench-")
     from rasa.core.agent import load_agent
 

@@ -18,15 +18,17 @@ tests/topology, bench/bench_load.py and `jiuye topology` (run it by hand):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
+from typing import Dict, Iterator, List, Mapping, Optional
 
 from jiuye.settings import PROJECT_DIR, Settings
 
@@ -118,6 +120,35 @@ class Topology:
         for handle in self._logs:
             handle.close()
         self._logs.clear()
+
+
+def _admin(admin_url: str, statement) -> None:
+    """One statement on the admin database, outside a transaction (CREATE/DROP DATABASE)."""
+    import psycopg2
+
+    connection = psycopg2.connect(admin_url, connect_timeout=3)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def scratch_database(admin_url: str, prefix: str = "jiuye_topo_") -> Iterator[str]:
+    """A new PostgreSQL database ``<prefix><random>`` on the server of ``admin_url`` (a role
+    allowed to CREATE DATABASE), yielded as a URL and dropped, connections and all, at the end.
+    Tests and benchmarks get a clean tracker store and ledger this way."""
+    from psycopg2 import sql
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}{uuid.uuid4().hex[:10]}"
+    _admin(admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _admin(admin_url, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def tail(path: Path, chars: int = 3000) -> str:
