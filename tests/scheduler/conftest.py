@@ -2,35 +2,14 @@
 reachable — pytest.fail in CI if not), a frozen clock, and a sender wired to recording transports."""
 from __future__ import annotations
 
-import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from registry.db import make_engine, migrate, session_factory
 from scheduler.clock import FrozenClock
 from scheduler.sender import Sender
-from tests.conftest import in_ci
+from tests.support.postgres import migrated_schema
 from tests.scheduler.helpers import RecordingTransport, local, make_config
-
-PG_URL = os.environ.get("JIUYE_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
-
-
-def pg_admin_engine():
-    engine = create_engine(PG_URL, future=True)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        engine.dispose()
-        message = f"PostgreSQL not reachable at {PG_URL}: {exc.orig}"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    return engine
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
@@ -42,19 +21,8 @@ def engine(request, tmp_path):
         yield engine
         engine.dispose()
         return
-    admin = pg_admin_engine()
-    schema = f"jiuye_sched_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))  # generated name, not user input
-    engine = make_engine(PG_URL, schema=schema)
-    try:
-        migrate(engine)
+    with migrated_schema("jiuye_sched") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
