@@ -15,10 +15,12 @@ LOGOUT = "logout"
 REVEAL_ID = "reveal_id"
 ADD_SERVICE = "add_service"
 ACCOUNT = "account"
+FAIR_CREATE = "fair_create"
+FAIR_EDIT = "fair_edit"
 
 LABELS = {
     LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出登录", REVEAL_ID: "查看完整身份证号",
-    ADD_SERVICE: "登记服务", ACCOUNT: "账号管理",
+    ADD_SERVICE: "登记服务", ACCOUNT: "账号管理", FAIR_CREATE: "新建招聘会", FAIR_EDIT: "修改招聘会",
 }
 
 

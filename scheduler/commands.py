@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ from scheduler import outbox, planner
 from scheduler.config import SchedulerConfig, offset_label
 from scheduler.fairs_import import find_fair, import_fairs, load_fairs
 from scheduler.matching import fair_subscribers
-from scheduler.messages import fair_notice
+from scheduler.messages import Rendered, fair_notice
 from scheduler.models import Campaign, Contact, FollowUp, JobFair, scheduler_jobs
 
 PREVIEW_RECIPIENTS = 50
@@ -74,25 +76,53 @@ def status_text(data: dict) -> str:
     return "\n".join(lines)
 
 
+@dataclass
+class Notice:
+    """One of a fair's notices: its offset label, when it may go out, its campaign once planned."""
+
+    offset: str
+    sends_from: dt.datetime
+    campaign: Optional[Campaign]
+
+
+@dataclass
+class Preview:
+    """What `broadcast preview` and the console's fair page show: notices, who matches now, the text."""
+
+    fair: JobFair
+    notices: List[Notice]
+    recipients: List[Tuple[str, str]]
+    rendered: Rendered
+
+    @property
+    def by_channel(self) -> Dict[str, int]:
+        return dict(Counter(channel for channel, _ in self.recipients))
+
+
+def preview(session: Session, config: SchedulerConfig, fair: JobFair) -> Preview:
+    notices = [
+        Notice(offset_label(offset), planner.notice_time(fair, offset, config),
+               session.execute(select(Campaign).where(Campaign.key == planner.campaign_key(fair, offset)))
+               .scalar_one_or_none())
+        for offset in config.fair_offsets
+    ]
+    return Preview(fair, notices, fair_subscribers(session, fair), fair_notice(fair, config.tz))
+
+
 def preview_text(session: Session, config: SchedulerConfig, ref: str, now: dt.datetime,
                  show: int = PREVIEW_RECIPIENTS) -> Optional[str]:
     """Recipients and the exact message of a fair's notices; None if there is no such fair."""
     fair = find_fair(session, ref)
     if fair is None:
         return None
-    recipients = fair_subscribers(session, fair)
-    rendered = fair_notice(fair, config.tz)
+    data = preview(session, config, fair)
+    recipients, rendered = data.recipients, data.rendered
     lines = [f"fair {fair.code} (#{fair.id}){' — CANCELLED' if fair.cancelled else ''}"]
-    for offset in config.fair_offsets:
-        key = planner.campaign_key(fair, offset)
-        planned = session.execute(select(Campaign).where(Campaign.key == key)).scalar_one_or_none()
+    for notice in data.notices:
+        planned = notice.campaign
         state = f"planned {_fmt(config, planned.planned_at)} for {planned.recipients}" if planned else "not planned yet"
-        lines.append(f"notice {offset_label(offset)}: sends from {_fmt(config, planner.notice_time(fair, offset, config))}"
-                     f" ({state})")
-    by_channel: dict = {}
-    for channel, _ in recipients:
-        by_channel[channel] = by_channel.get(channel, 0) + 1
-    lines.append(f"recipients now: {len(recipients)} " + json.dumps(by_channel, ensure_ascii=False))
+        lines.append(f"notice {notice.offset}: sends from {_fmt(config, notice.sends_from)} ({state})")
+    lines.append(f"recipients now: {len(recipients)} " + json.dumps(data.by_channel, ensure_ascii=False))
     lines += [f"  {channel}:{user_id}" for channel, user_id in recipients[:show]]
     if len(recipients) > show:
         lines.append(f"  … and {len(recipients) - show} more")

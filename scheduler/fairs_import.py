@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from scheduler.models import JobFair
 
 _LIST_SPLIT = re.compile(r"[,，、;；|/]")
-_FIELDS = ("code", "name", "starts_at", "ends_at", "city", "province", "online", "address", "link", "organiser",
-           "majors", "industries", "positions", "cancelled")
+FIELDS = ("code", "name", "starts_at", "ends_at", "city", "province", "online", "address", "link", "organiser",
+          "majors", "industries", "positions", "cancelled")
 _TRUE = {"true", "yes", "1", "是", "线上", "online", "y"}
 
 
@@ -65,49 +65,93 @@ def _flag(value: Any) -> bool:
     return str(value or "").strip().lower() in _TRUE
 
 
-def _time(value: Any, tz: ZoneInfo, what: str) -> dt.datetime:
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field: English for import reports, Chinese for the console form."""
+
+    field: str  # a name in FIELDS, or "" for the row as a whole
+    message: str
+    chinese: str
+
+
+class FairInvalid(ValueError):
+    """Every problem of one fair; ``str()`` is the English summary the import prints."""
+
+    def __init__(self, problems: List[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def _time(value: Any, tz: ZoneInfo) -> Optional[dt.datetime]:
+    """Local time (naive = ``tz``) as naive UTC; None when it is not a time."""
     if isinstance(value, dt.datetime):
         local = value
     else:
         try:
             local = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:
-            raise ValueError(f"{what}: not a time like 2025-04-12 09:00: {value!r}") from None
+            return None
     if local.tzinfo is None:
         local = local.replace(tzinfo=tz)
     return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
+def _too_long(raw: Mapping[str, Any]) -> List[Problem]:
+    """Text longer than its column (PostgreSQL would refuse the row)."""
+    problems = []
+    for key in FIELDS:
+        limit = getattr(JobFair.__table__.c[key].type, "length", None)
+        value = raw.get(key)
+        text = ",".join(split_list(value)) if key in ("majors", "industries") else _text(raw, key)
+        if limit and text and len(text) > limit:
+            problems.append(Problem(key, f"{key} is longer than {limit} characters", f"不能超过{limit}个字符。"))
+    return problems
+
+
+def _check(raw: Mapping[str, Any], tz: ZoneInfo) -> Tuple[List[Problem], Optional[dt.datetime], Optional[dt.datetime]]:
+    unknown = set(raw) - set(FIELDS)
+    if unknown:
+        return [Problem("", f"unknown fields {sorted(unknown)}", f"未知字段：{'、'.join(sorted(unknown))}")], None, None
+    problems = [Problem(key, f"missing {key}", "必填。")
+                for key in ("code", "name", "starts_at", "ends_at", "organiser") if not _text(raw, key)]
+    times = {}
+    for key in ("starts_at", "ends_at"):
+        times[key] = _time(raw[key], tz) if _text(raw, key) else None
+        if _text(raw, key) and times[key] is None:
+            problems.append(Problem(key, f"{key}: not a time like 2025-04-12 09:00: {raw[key]!r}",
+                                    "时间格式应为 2025-04-12 09:00。"))
+    starts_at, ends_at = times["starts_at"], times["ends_at"]
+    if starts_at and ends_at and ends_at < starts_at:
+        problems.append(Problem("ends_at", "ends_at is before starts_at", "结束时间不能早于开始时间。"))
+    online = _flag(raw.get("online"))
+    link = _text(raw, "link")
+    if online and not link:
+        problems.append(Problem("link", "an online fair needs a link", "线上招聘会需要填写链接。"))
+    if link and not link.lower().startswith(("https://", "http://")):
+        problems.append(Problem("link", "link must start with http:// or https://", "链接须以 http:// 或 https:// 开头。"))
+    if not online and not _text(raw, "address"):
+        problems.append(Problem("address", "an on-site fair needs an address", "现场招聘会需要填写地址。"))
+    return problems + _too_long(raw), starts_at, ends_at
+
+
 def parse_fair(raw: Mapping[str, Any], tz: ZoneInfo) -> FairData:
-    """One fair from a file row or a console form; raises ValueError naming the problem."""
+    """One fair from a file row or a console form; raises FairInvalid listing every problem."""
     from policies_kb.regions import lookup
 
-    unknown = set(raw) - set(_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown fields {sorted(unknown)}")
-    missing = [key for key in ("code", "name", "starts_at", "ends_at", "organiser") if not _text(raw, key)]
-    if missing:
-        raise ValueError(f"missing {', '.join(missing)}")
-    code = _text(raw, "code") or ""
-    starts_at = _time(raw["starts_at"], tz, "starts_at")
-    ends_at = _time(raw["ends_at"], tz, "ends_at")
-    if ends_at < starts_at:
-        raise ValueError("ends_at is before starts_at")
-    online = _flag(raw.get("online"))
-    city, address, link = _text(raw, "city"), _text(raw, "address"), _text(raw, "link")
-    if online and not link:
-        raise ValueError("an online fair needs a link")
-    if not online and not address:
-        raise ValueError("an on-site fair needs an address")
+    problems, starts_at, ends_at = _check(raw, tz)
+    if problems or starts_at is None or ends_at is None:
+        raise FairInvalid(problems)
+    city = _text(raw, "city")
     province = _text(raw, "province")
     if city and not province:
         region = lookup(city)
         province = region.province if region else None
     return FairData(
-        code=code, name=_text(raw, "name") or "", starts_at=starts_at, ends_at=ends_at,
-        organiser=_text(raw, "organiser") or "", online=online, city=city, province=province, address=address,
-        link=link, majors=split_list(raw.get("majors")), industries=split_list(raw.get("industries")),
-        positions=_text(raw, "positions"), cancelled=_flag(raw.get("cancelled")),
+        code=_text(raw, "code") or "", name=_text(raw, "name") or "", starts_at=starts_at, ends_at=ends_at,
+        organiser=_text(raw, "organiser") or "", online=_flag(raw.get("online")), city=city, province=province,
+        address=_text(raw, "address"), link=_text(raw, "link"), majors=split_list(raw.get("majors")),
+        industries=split_list(raw.get("industries")), positions=_text(raw, "positions"),
+        cancelled=_flag(raw.get("cancelled")),
     )
 
 

@@ -1,7 +1,7 @@
 """The console in a real headless browser (Debian's Chromium, driven by Playwright) against the
 real assistant started through jiuye.runner: log in, ask a question and see the cited clause,
-look up a registration, reveal the ID (audited) and record a service; anonymous requests to every
-route of the live server are refused.
+look up a registration, reveal the ID (audited) and record a service, create a job fair and see
+its recipient preview; anonymous requests to every route of the live server are refused.
 
 Screenshots go to a temporary folder, or to $JIUYE_CONSOLE_SCREENSHOTS (docs/screenshots to
 refresh the ones in docs/console.md).
@@ -203,3 +203,43 @@ def test_live_server_refuses_anonymous_requests_on_every_route(assistant):
     # the chat channels are still served beside the console
     reply = requests.post(assistant.base + "/webhooks/rest/webhook", json={"sender": "t", "message": "你好"}, timeout=60)
     assert reply.status_code == 200
+
+
+def test_create_a_fair_and_see_its_recipient_preview(page, shots, ledger):
+    from registry.db import session_factory
+    from registry.models import Subscription
+
+    with session_factory(ledger.engine).begin() as session:
+        session.add(Subscription(channel="wechat", user_id="oWx_browser_fair_01", region="长春", majors="软件工程", active=True))
+        session.add(Subscription(channel="wechat", user_id="oWx_browser_fair_02", region="南昌", active=True))
+    log_in(page)
+    page.click("nav >> text=招聘会")
+    page.click("#new-fair")
+    page.wait_for_url("**/console/fairs/new")
+    for name, value in (("code", "browser-cc-2030"), ("name", "长春市软件类专场招聘会（浏览器测试）"),
+                        ("starts_at", "2030-04-12T09:00"), ("ends_at", "2030-04-12T08:00"), ("city", "长春"),
+                        ("address", "长春国际会展中心1号馆"), ("organiser", "长春市人社局"), ("majors", "软件工程、计算机")):
+        page.fill(f"#f-{name}", value)
+    page.click("#save-fair")  # the end is before the start: refused beside the field, nothing typed is lost
+    page.wait_for_selector("#f-ends_at-error")
+    assert "结束时间不能早于开始时间" in page.inner_text("#f-ends_at-error")
+    assert page.input_value("#f-name") == "长春市软件类专场招聘会（浏览器测试）" and page.input_value("#f-majors") == "软件工程、计算机"
+    page.screenshot(path=str(shots / "fair_form.png"), full_page=True)
+    page.fill("#f-ends_at", "2030-04-12T15:00")
+    page.click("#save-fair")
+    page.wait_for_url(re.compile(r".*/console/fairs/\d+\?saved=1$"))
+    assert page.inner_text("#recipient-count") == "1"
+    recipients = page.inner_text("#recipients")
+    assert "oWx***01" in recipients and "长春" in recipients and "oWx***02" not in recipients
+    assert "oWx_browser_fair_01" not in page.content()
+    notice = page.inner_text("#notice-text")
+    assert notice.startswith("【招聘会提醒】") and "时间：2030年4月12日 09:00—15:00（北京时间）" in notice
+    assert "地点：长春国际会展中心1号馆" in notice and "面向专业：软件工程、计算机" in notice
+    page.screenshot(path=str(shots / "fair.png"), full_page=True)
+    page.click("nav >> text=招聘会")
+    row = page.locator("#fairs tbody tr", has_text="长春市软件类专场招聘会（浏览器测试）").inner_text()
+    assert "2030-04-12 09:00" in row and "长春" in row and row.split("\t")[4] == "1"  # expected recipients
+    page.screenshot(path=str(shots / "fairs.png"), full_page=True)
+    page.click("nav >> text=审计日志")
+    audit_row = page.locator("#audit tbody tr", has_text="新建招聘会").first.inner_text()
+    assert "operator" in audit_row and "browser-cc-2030" in audit_row

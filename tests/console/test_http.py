@@ -197,6 +197,7 @@ def test_fairs_page_shows_broadcast_progress(server, store, services):
     services.in_transaction(seed)
     http = requests.Session()
     login(http, server)
-    row = re.search(r"<tr><td>长春市高校毕业生专场招聘会</td>.*?</tr>", http.get(server.url("/console/fairs")).text).group(0)
+    row = re.search(r'<tr><td><a href="/console/fairs/\d+">长春市高校毕业生专场招聘会</a></td>.*?</tr>',
+                    http.get(server.url("/console/fairs")).text).group(0)
     cells = re.findall(r"<td>(.*?)</td>", row)
     assert cells[2] == "长春" and cells[-3:] == ["1", "2", "1"]  # queued, sent, failed
