@@ -3,8 +3,9 @@ updates and withdrawal (deletion). A person is found by the channel and sender i
 registered from; duplicates across channels are found by the keyed hash of the ID number."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -38,6 +39,25 @@ def reset_form() -> List[EventType]:
 
 def _current(tracker: Tracker) -> Optional[RegistrationView]:
     return registration_store().find_by_sender(channel_of(tracker), tracker.sender_id)
+
+
+def consent_given_at(events: Iterable[Dict[str, Any]]) -> Optional[dt.datetime]:
+    """When the person said 同意 (naive UTC): the time of the user message after which the consent
+    slot became True, kept until a later reset (None/False) of the slot. None if not in the events."""
+    said_at: Optional[float] = None
+    given_at: Optional[float] = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            said_at = event.get("timestamp")
+        elif kind == "slot" and event.get("name") == f.CONSENT:
+            if event.get("value") is not True:
+                given_at = None
+            elif given_at is None:
+                given_at = said_at or event.get("timestamp")
+    if given_at is None:
+        return None
+    return dt.datetime.fromtimestamp(given_at, dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 def _data_from_slots(tracker: Tracker) -> RegistrationData:
@@ -74,7 +94,10 @@ class ActionRegistrationSubmit(Action):
         if number is None:
             dispatcher.utter_message(text="抱歉，身份证号已超时失效（为安全起见只保留30分钟），请说“我要做失业登记”重新填写。")
             return reset_form()
-        result = store.register(_data_from_slots(tracker), number, channel_of(tracker), sender)
+        consented_at = consent_given_at(tracker.events)
+        if consented_at is None:
+            logger.warning("registration: consent time not in the conversation; recording the save time")
+        result = store.register(_data_from_slots(tracker), number, channel_of(tracker), sender, consented_at)
         store.vault_discard(sender)
         head = (f"您此前已经登记过，本次已更新您的登记信息，登记号仍为{result.reg_no}。" if result.updated
                 else f"登记成功！您的登记号是{result.reg_no}，请妥善保存。")

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, fields
 from typing import Dict, Iterable, List, Optional
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from registry.db import session_factory
 from registry.models import (
     INTENTIONS, SERVICE_KINDS, Consent, Registration, ServiceRecord, Subscription, VaultEntry, utcnow,
 )
+from scheduler.models import Contact, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -119,22 +120,26 @@ class RegistrationStore:
         hashes = self.cipher.candidate_hashes(idcard.normalise(number))
         return session.execute(select(Registration).where(Registration.id_hash.in_(hashes))).scalar_one_or_none()
 
-    def register(self, data: RegistrationData, id_number: str, channel: str, sender_id: str) -> SaveResult:
-        """Save a registration; a person already registered (same ID number) is updated instead."""
+    def register(self, data: RegistrationData, id_number: str, channel: str, sender_id: str,
+                 consented_at: Optional[dt.datetime] = None) -> SaveResult:
+        """Save a registration; a person already registered (same ID number) is updated instead.
+        ``consented_at`` (naive UTC): when the person agreed to give the ID number; default now."""
         number = idcard.normalise(id_number)
         check = idcard.validate(number)
         if not check.ok:
             raise ValueError(f"invalid ID number ({check.code})")
         if data.intention not in INTENTIONS:
             raise ValueError(f"unknown intention {data.intention!r}")
+        consented_at = consented_at or utcnow()
         try:
-            return self._save(data, number, channel, sender_id)
+            return self._save(data, number, channel, sender_id, consented_at)
         except IntegrityError:
             # A concurrent first save of the same person (unique id_hash) or a reg_no collision:
             # the retry finds the row and updates it, or draws a new number.
-            return self._save(data, number, channel, sender_id)
+            return self._save(data, number, channel, sender_id, consented_at)
 
-    def _save(self, data: RegistrationData, number: str, channel: str, sender_id: str) -> SaveResult:
+    def _save(self, data: RegistrationData, number: str, channel: str, sender_id: str,
+              consented_at: dt.datetime) -> SaveResult:
         values = {f.name: getattr(data, f.name) for f in fields(RegistrationData)}
         values.update(
             id_cipher=self.cipher.encrypt(number), id_hash=self.cipher.hash(number),
@@ -150,7 +155,8 @@ class RegistrationStore:
             else:
                 for key, value in values.items():
                     setattr(row, key, value)
-            session.add(Consent(reg_no=row.reg_no, purpose=CONSENT_PURPOSE, text_version=CONSENT_TEXT_VERSION))
+            session.add(Consent(reg_no=row.reg_no, purpose=CONSENT_PURPOSE, text_version=CONSENT_TEXT_VERSION,
+                                granted_at=consented_at))
             session.flush()
             logger.info("registration %s %s (one_to_one=%s)", row.reg_no, "updated" if updated else "created",
                         row.one_to_one)
@@ -189,16 +195,24 @@ class RegistrationStore:
             return result.rowcount == 1
 
     def withdraw(self, reg_no: str) -> bool:
-        """Delete the registration and its service records; consents keep a minimal audit."""
+        """Delete the registration and everything that names the person (PIPL deletion): service
+        records, follow-up state (cascade), the chat identity's subscription, contact row, every
+        outbox row to them (sent ones keep the text and the id) and vault entries. Consents keep a
+        minimal audit (registration number, purpose, times)."""
         with self._sessions.begin() as session:
             row = session.execute(select(Registration).where(Registration.reg_no == reg_no)).scalar_one_or_none()
             if row is None:
                 return False
+            channel, user_id = row.channel, row.sender_id
             session.execute(delete(ServiceRecord).where(ServiceRecord.registration_id == row.id))
-            session.execute(
-                update(Subscription).where(Subscription.channel == row.channel, Subscription.user_id == row.sender_id)
-                .values(active=False, region=None, majors=None, updated_at=utcnow())
-            )
+            session.execute(delete(OutboxMessage).where(or_(
+                OutboxMessage.registration_id == row.id,
+                and_(OutboxMessage.channel == channel, OutboxMessage.user_id == user_id),
+            )))
+            session.execute(delete(Subscription).where(Subscription.channel == channel,
+                                                       Subscription.user_id == user_id))
+            session.execute(delete(Contact).where(Contact.channel == channel, Contact.user_id == user_id))
+            session.execute(delete(VaultEntry).where(VaultEntry.sender_id == user_id))
             session.execute(
                 update(Consent).where(Consent.reg_no == reg_no, Consent.withdrawn_at.is_(None))
                 .values(withdrawn_at=utcnow())

@@ -8,6 +8,7 @@ from typing import Any, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scheduler import outbox
 from scheduler.models import Contact
 
 CUSTOMER_SERVICE_WINDOW = dt.timedelta(hours=48)
@@ -34,6 +35,13 @@ def record_inbound(session: Session, channel: str, user_id: str, at: dt.datetime
 
 def block(session: Session, channel: str, user_id: str, reason: str, now: dt.datetime) -> None:
     _upsert(session, channel, user_id, now, blocked_reason=reason, blocked_at=now)
+
+
+def mark_unreachable(session: Session, channel: str, user_id: str, reason: str, now: dt.datetime) -> int:
+    """Block the contact and skip everything queued for them; returns how many rows were skipped.
+    Used by the sender (43004, 403…) and by the channels (unfollow, bot blocked)."""
+    block(session, channel, user_id, reason, now)
+    return outbox.skip_recipient(session, channel, user_id, f"recipient unreachable: {reason}", now)
 
 
 def set_opted_out(session: Session, channel: str, user_id: str, opted_out: bool, now: dt.datetime) -> None:

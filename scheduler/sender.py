@@ -317,7 +317,6 @@ class Sender:
                 outbox.mark_final(session, item.id, self.owner, "dead", exc.reason, now)
                 stats.dead += 1
                 if exc.outcome is Outcome.RECIPIENT_GONE:
-                    contacts.block(session, item.channel, item.user_id, exc.block_reason or "unreachable", now)
-                    stats.skipped += outbox.skip_recipient(session, item.channel, item.user_id,
-                                                           f"recipient unreachable: {exc.block_reason}", now)
+                    stats.skipped += contacts.mark_unreachable(session, item.channel, item.user_id,
+                                                               exc.block_reason or "unreachable", now)
         logger.warning("outbox %d to %s: %s (%s)", item.id, item.channel, exc.reason, exc.outcome.value)

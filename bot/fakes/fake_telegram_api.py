@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 from bot.fakes.loopback import Answer, LoopbackServer, Recorded
 
@@ -17,6 +17,7 @@ class FakeTelegramAPI(LoopbackServer):
         self.token = token
         self._message_ids = itertools.count(1)
         self.webhook: Dict[str, Any] = {}
+        self.blocked: Set[int] = set()  # chats whose user blocked the bot: sendMessage answers 403
 
     def handle(self, request: Recorded) -> Answer:
         with self._lock:
@@ -36,6 +37,8 @@ class FakeTelegramAPI(LoopbackServer):
         if method == "sendMessage":
             if not payload.get("chat_id") or not payload.get("text"):
                 return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"}
+            if payload["chat_id"] in self.blocked:
+                return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
             return 200, {"ok": True, "result": {
                 "message_id": next(self._message_ids), "date": int(time.time()),
                 "chat": {"id": payload["chat_id"], "type": "private"}, "text": payload["text"],

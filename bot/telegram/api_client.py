@@ -66,4 +66,6 @@ class TelegramClient:
         await self.call("sendMessage", {"chat_id": chat_id, "text": text})
 
     async def set_webhook(self, url: str, secret: str) -> None:
-        await self.call("setWebhook", {"url": url, "secret_token": secret, "allowed_updates": ["message"]})
+        """``my_chat_member`` tells us when a user blocks (or unblocks) the bot."""
+        await self.call("setWebhook", {"url": url, "secret_token": secret,
+                                       "allowed_updates": ["message", "my_chat_member"]})

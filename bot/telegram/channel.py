@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Set
+from typing import Any, Awaitable, Callable, Optional, Set
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from telegram import Message, Update
+from telegram import ChatMemberUpdated, Message, Update
 
+from bot import texts
+from bot.channel_base import ChannelBase
+from bot.compare import same
+from bot.dedupe import DEFERRED, OutcomeStore
+from bot.reachability import Reachability
+from bot.reply_split import split
 from bot.telegram.api_client import TelegramAPIError, TelegramClient
 from bot.telegram.config import TelegramConfig
-from bot.wechat import texts
-from bot.wechat.dedupe import DEFERRED, OutcomeStore, outcome_store
-from bot.wechat.reply_split import split
-from bot.wechat.signature import same
-from bot.wechat.subscriptions import SqlSubscriptionSink, SubscriptionSink
-from bot.wechat.turn import dialogue_reply
+from bot.turn import dialogue_reply
+from scheduler.transports import classify_telegram
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +33,8 @@ CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_LIMIT_CHARS = 4096
 
-START_TEXT = "您好，我是就业助手！\n" + texts.CAPABILITIES + "\n发送 /subscribe 开启政策提醒，/help 查看说明。"
-HELP_TEXT = texts.HELP + "\n命令：/subscribe 开启政策提醒，/unsubscribe 停止所有提醒。"
+START_TEXT = "您好，我是就业助手！\n" + texts.CAPABILITIES + "\n发送 /subscribe 订阅招聘会提醒，/help 查看说明。"
+HELP_TEXT = texts.HELP + "\n命令：/subscribe 订阅招聘会提醒，/unsubscribe 停止所有提醒。"
 
 
 def command_of(text: str) -> Optional[str]:
@@ -42,50 +44,25 @@ def command_of(text: str) -> Optional[str]:
     return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
 
 
-class TelegramInput(InputChannel):
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TelegramInput":
-        return cls(TelegramConfig.from_env())
+class TelegramInput(ChannelBase[TelegramClient]):
+    CHANNEL = CHANNEL
+    CONFIG = TelegramConfig
+    config: TelegramConfig
 
     def __init__(self, config: TelegramConfig, store: Optional[OutcomeStore] = None,
-                 client: Optional[TelegramClient] = None, sink: Optional[SubscriptionSink] = None):
+                 client: Optional[TelegramClient] = None, reach: Optional[Reachability] = None):
         if not config.token:
             raise ValueError("TELEGRAM_TOKEN is required for the Telegram channel")
         if not config.secret:
             logger.error("TELEGRAM_SECRET is not set: every Telegram update will be refused")
-        self.config = config
-        self._store, self._client, self._sink = store, client, sink
+        super().__init__(config, store, client, reach)
         self._tasks: Set[asyncio.Task] = set()
 
-    @property
-    def store(self) -> OutcomeStore:
-        if self._store is None:
-            c = self.config
-            self._store = outcome_store(c.redis_url, c.redis_prefix, c.dedupe_ttl, c.data_dir)
-        return self._store
-
-    @property
-    def client(self) -> TelegramClient:
-        if self._client is None:
-            self._client = TelegramClient(self.config.api_base, self.config.token, self.config.http_timeout)
-        return self._client
-
-    @property
-    def sink(self) -> SubscriptionSink:
-        if self._sink is None:
-            self._sink = SqlSubscriptionSink.from_url(self.config.database_url)
-        return self._sink
+    def _new_client(self) -> TelegramClient:
+        return TelegramClient(self.config.api_base, self.config.token, self.config.http_timeout)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        hook = Blueprint("telegram_webhook", __name__)
-
-        @hook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        hook = self.base_blueprint("telegram_webhook")
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -100,21 +77,25 @@ class TelegramInput(InputChannel):
             if not await self.store.claim(f"tg:update:{update.update_id}"):
                 logger.info("telegram update %s already taken", update.update_id)
                 return response.json({})
+            if update.my_chat_member is not None:
+                self._membership(update.my_chat_member)
             message = update.message
             if message is not None:
+                self.reach.inbound(CHANNEL, str(message.chat.id))
                 task = asyncio.create_task(self._handle(message, update.update_id, on_new_message))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
             return response.json({})
 
-        @hook.listener("after_server_stop")
-        async def close(app: Any, loop: Any) -> None:
-            if self._client is not None:
-                await self._client.close()
-            if self._store is not None:
-                await self._store.close()
-
         return hook
+
+    def _membership(self, change: ChatMemberUpdated) -> None:
+        """A private chat's user blocked the bot (``kicked``) or unblocked it (``member``)."""
+        status, chat = change.new_chat_member.status, str(change.chat.id)
+        if status in ("kicked", "left"):
+            self.reach.unreachable(CHANNEL, chat, "bot_blocked")
+        elif status == "member":
+            self.reach.inbound(CHANNEL, chat)
 
     async def _handle(self, message: Message, update_id: int, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         chat_id = message.chat.id
@@ -124,6 +105,7 @@ class TelegramInput(InputChannel):
                 await self.client.send_message(chat_id, part)
         except TelegramAPIError as exc:
             logger.error("telegram update %s: reply not sent: %s", update_id, exc)
+            self.gone(str(chat_id), classify_telegram(exc).block_reason)
         except Exception:
             logger.exception("telegram update %s failed", update_id)
         finally:
@@ -139,11 +121,9 @@ class TelegramInput(InputChannel):
         if command == "help":
             return HELP_TEXT
         if command == "subscribe":
-            await self.sink.subscribe(CHANNEL, user)
-            return texts.SUBSCRIBED
+            return texts.SUBSCRIBED if await self.reach.subscribe(CHANNEL, user) else texts.BUSY
         if command == "unsubscribe":
-            await self.sink.unsubscribe_all(CHANNEL, user)
-            return texts.UNSUBSCRIBED
+            return texts.UNSUBSCRIBED if await self.reach.unsubscribe(CHANNEL, user) else texts.BUSY
         if command is not None:
             return HELP_TEXT
         return await dialogue_reply(on_new_message, text, user, CHANNEL, f"tg:{message.message_id}")

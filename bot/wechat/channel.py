@@ -10,7 +10,7 @@ import time
 from typing import Any, Awaitable, Callable, Dict, Optional
 from xml.parsers.expat import ExpatError
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -18,73 +18,51 @@ from wechatpy import parse_message
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
-from bot.wechat import texts
+from bot import texts
+from bot.channel_base import ChannelBase
+from bot.dedupe import OutcomeStore
+from bot.reachability import Reachability
+from bot.reply_split import fits, split
+from bot.turn import dialogue_reply
 from bot.wechat.api_client import WeChatClient
 from bot.wechat.config import WeChatConfig
 from bot.wechat.crypto import CryptoError, MessageCrypto, encrypted_field
-from bot.wechat.dedupe import OutcomeStore, outcome_store
 from bot.wechat.errors import Action, WeChatAPIError
 from bot.wechat.exchange import answer_once
 from bot.wechat.inbound import Inbound, read
-from bot.wechat.reply_split import fits, split
 from bot.wechat.signature import SignatureRefused, check_signature
-from bot.wechat.subscriptions import SqlSubscriptionSink, SubscriptionSink
 from bot.wechat.token_store import token_store
-from bot.wechat.turn import dialogue_reply
+from scheduler.transports import classify_wechat
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "wechat"
 
 
-class WeChatInput(InputChannel):
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WeChatInput":
-        return cls(WeChatConfig.from_env())
+class WeChatInput(ChannelBase[WeChatClient]):
+    CHANNEL = CHANNEL
+    CONFIG = WeChatConfig
+    config: WeChatConfig
 
     def __init__(
         self, config: WeChatConfig, store: Optional[OutcomeStore] = None, client: Optional[WeChatClient] = None,
-        sink: Optional[SubscriptionSink] = None,
+        reach: Optional[Reachability] = None,
     ):
         if not config.token:
             raise ValueError("WECHAT_TOKEN is required for the WeChat channel")
-        self.config = config
+        super().__init__(config, store, client, reach)
         self.crypto = MessageCrypto(config.token, config.aes_key, config.appid) if config.aes_key else None
-        # Stores and clients connect lazily, inside the server's event loop.
-        self._store, self._client, self._sink = store, client, sink
 
-    @property
-    def store(self) -> OutcomeStore:
-        if self._store is None:
-            c = self.config
-            self._store = outcome_store(c.redis_url, c.redis_prefix, c.dedupe_ttl, c.data_dir)
-        return self._store
+    def _new_client(self) -> WeChatClient:
+        c = self.config
+        return WeChatClient(c.api_base, c.appid, c.app_secret, token_store(c.redis_url, c.redis_prefix, c.appid),
+                            c.http_timeout)
 
-    @property
-    def client(self) -> WeChatClient:
-        if self._client is None:
-            c = self.config
-            self._client = WeChatClient(
-                c.api_base, c.appid, c.app_secret, token_store(c.redis_url, c.redis_prefix, c.appid), c.http_timeout
-            )
-        return self._client
-
-    @property
-    def sink(self) -> SubscriptionSink:
-        if self._sink is None:
-            self._sink = SqlSubscriptionSink.from_url(self.config.database_url)
-        return self._sink
+    def health(self) -> Dict[str, Any]:
+        return {"status": "ok", "safe_mode": self.config.safe_mode}
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        hook = Blueprint("wechat_webhook", __name__)
-
-        @hook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok", "safe_mode": self.config.safe_mode})
+        hook = self.base_blueprint("wechat_webhook")
 
         @hook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
@@ -122,13 +100,6 @@ class WeChatInput(InputChannel):
                 return response.text("success")
             return self._passive(message, reply, request.args.get("nonce") or "")
 
-        @hook.listener("after_server_stop")
-        async def close(app: Any, loop: Any) -> None:
-            if self._client is not None:
-                await self._client.close()
-            if self._store is not None:
-                await self._store.close()
-
         return hook
 
     def _open(self, request: Request) -> str:
@@ -151,14 +122,11 @@ class WeChatInput(InputChannel):
         return response.text(xml, content_type="application/xml; charset=utf-8")
 
     async def _produce(self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
-        if inbound.subscribed is not None:
-            try:
-                if inbound.subscribed:
-                    await self.sink.subscribe(CHANNEL, inbound.openid)
-                else:
-                    await self.sink.unsubscribe_all(CHANNEL, inbound.openid)
-            except Exception:
-                logger.exception("wechat %s key=%s: subscription not recorded", inbound.kind, inbound.key)
+        """Runs once per push (retries are answered from the dedupe store)."""
+        if inbound.reachable is True:
+            self.reach.inbound(CHANNEL, inbound.openid)
+        elif inbound.reachable is False:
+            self.reach.unreachable(CHANNEL, inbound.openid, "unfollowed")
         if inbound.question is None:
             return inbound.reply
         return await dialogue_reply(on_new_message, inbound.question, inbound.openid, CHANNEL, inbound.key)
@@ -173,6 +141,7 @@ class WeChatInput(InputChannel):
                 logger.error("wechat delivery part %d/%d failed: %s", number, len(parts), exc)
                 if exc.action is Action.FALLBACK:
                     await self._fallback(openid)
+                self.gone(openid, classify_wechat(exc).block_reason)
                 return
         logger.info("wechat delivered %d customer-service message(s)", len(parts))
 
@@ -186,3 +155,4 @@ class WeChatInput(InputChannel):
             logger.info("wechat: template notice sent instead")
         except WeChatAPIError as exc:
             logger.error("wechat template fallback failed: %s", exc)
+            self.gone(openid, classify_wechat(exc).block_reason)

@@ -12,37 +12,28 @@
 | WECHAT_DEDUPE_TTL | 300 | seconds a MsgId is remembered |
 | WECHAT_HTTP_TIMEOUT | 5 | seconds for each API request |
 | WECHAT_FALLBACK_TEMPLATE_ID | unset | template message used when outside the 48 h window |
-| CHANNEL_REDIS_PREFIX | jiuye: | prefix of every Redis key the channels write |
-| REDIS_URL | unset | shared dedupe and access_token store; else local files / memory |
+
+Redis, the key prefix and DATABASE_URL: ``bot.channel_config``.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping, Optional
 
-from jiuye.settings import Settings
+from bot.channel_config import ChannelConfig, shared_fields
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 
 
 @dataclass(frozen=True)
-class WeChatConfig:
-    token: str
+class WeChatConfig(ChannelConfig):
     appid: str
     app_secret: str
     aes_key: Optional[str]
-    api_base: str
     passive_timeout: float
     max_clock_skew: float
-    dedupe_ttl: int
-    http_timeout: float
     fallback_template_id: Optional[str]
-    redis_url: Optional[str]
-    redis_prefix: str
-    data_dir: Path
-    database_url: str
 
     @property
     def safe_mode(self) -> bool:
@@ -51,20 +42,12 @@ class WeChatConfig:
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "WeChatConfig":
         env = os.environ if env is None else env
-        settings = Settings.from_env(env)
         return cls(
-            token=env.get("WECHAT_TOKEN", ""),
+            **shared_fields(env, "WECHAT_", DEFAULT_API_BASE, http_timeout=5, dedupe_ttl=300),
             appid=env.get("WECHAT_APPID", ""),
             app_secret=env.get("WECHAT_APP_SECRET", ""),
             aes_key=env.get("WECHAT_AES_KEY") or None,
-            api_base=(env.get("WECHAT_API_BASE") or DEFAULT_API_BASE).rstrip("/"),
             passive_timeout=float(env.get("WECHAT_PASSIVE_TIMEOUT") or 4.5),
             max_clock_skew=float(env.get("WECHAT_MAX_CLOCK_SKEW") or 300),
-            dedupe_ttl=int(env.get("WECHAT_DEDUPE_TTL") or 300),
-            http_timeout=float(env.get("WECHAT_HTTP_TIMEOUT") or 5),
             fallback_template_id=env.get("WECHAT_FALLBACK_TEMPLATE_ID") or None,
-            redis_url=settings.redis_url,
-            redis_prefix=env.get("CHANNEL_REDIS_PREFIX") or "jiuye:",
-            data_dir=settings.data_dir,
-            database_url=settings.database_url,
         )

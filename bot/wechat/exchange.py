@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Awaitable, Callable, Optional, Set
 
-from bot.wechat.dedupe import DEFERRED, PASSIVE, PROCESSING, OutcomeStore
+from bot.dedupe import DEFERRED, PASSIVE, PROCESSING, OutcomeStore
 
 logger = logging.getLogger(__name__)
 

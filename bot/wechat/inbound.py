@@ -1,5 +1,5 @@
 """What to do with one WeChat push: its dedupe key, and either a question for the dialogue, a
-fixed reply, or nothing — plus any change of subscription it means."""
+fixed reply, or nothing — plus what it says about reaching the user (the 48 h window, unfollow)."""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +8,7 @@ from typing import Optional
 
 from wechatpy.messages import BaseMessage
 
-from bot.wechat import texts
+from bot import texts
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,14 @@ class Inbound:
     kind: str
     question: Optional[str] = None  # goes through the dialogue
     reply: str = ""                  # fixed reply when there is no question ("" = none)
-    subscribed: Optional[bool] = None
+    # True: a user action that opens WeChat's 48 h customer-service window; False: unfollowed;
+    # None: neither (VIEW, LOCATION, the platform's own TEMPLATESENDJOBFINISH…).
+    reachable: Optional[bool] = None
+
+
+# Events that open the customer-service window (WeChat's list: follow, scan, CLICK and the
+# scan-code menu pushes). VIEW and LOCATION do not; job-finish events are not the user at all.
+WINDOW_EVENTS = frozenset({"scan", "click", "scancode_push", "scancode_waitmsg"})
 
 
 def dedupe_key(message: BaseMessage) -> str:
@@ -32,28 +39,29 @@ def dedupe_key(message: BaseMessage) -> str:
 
 def read(message: BaseMessage) -> Inbound:
     key, openid = dedupe_key(message), message.source
+    if message.type == "event":
+        return _event(key, openid, message)
     if message.type == "text":
-        return Inbound(key, openid, "text", question=message.content or "")
+        return Inbound(key, openid, "text", question=message.content or "", reachable=True)
     if message.type == "voice":
         recognised = (message.recognition or "").strip()
         if recognised:
-            return Inbound(key, openid, "voice", question=recognised)
-        return Inbound(key, openid, "voice", reply=texts.VOICE_NOT_RECOGNISED)
-    if message.type == "event":
-        return _event(key, openid, message)
-    return Inbound(key, openid, message.type or "unknown", reply=texts.UNSUPPORTED)
+            return Inbound(key, openid, "voice", question=recognised, reachable=True)
+        return Inbound(key, openid, "voice", reply=texts.VOICE_NOT_RECOGNISED, reachable=True)
+    return Inbound(key, openid, message.type or "unknown", reply=texts.UNSUPPORTED, reachable=True)
 
 
 def _event(key: str, openid: str, message: BaseMessage) -> Inbound:
     event = (getattr(message, "event", "") or "").lower()
     if event in ("subscribe", "subscribe_scan"):
-        return Inbound(key, openid, "subscribe", reply=texts.WELCOME, subscribed=True)
+        return Inbound(key, openid, "subscribe", reply=texts.WELCOME, reachable=True)
     if event == "unsubscribe":
-        return Inbound(key, openid, "unsubscribe", subscribed=False)
+        return Inbound(key, openid, "unsubscribe", reachable=False)
     if event == "click":
         menu_key = getattr(message, "key", "") or ""
         question = texts.MENU_QUESTIONS.get(menu_key)
         if question:
-            return Inbound(key, openid, "click", question=question)
-        return Inbound(key, openid, "click", reply=texts.HELP)
-    return Inbound(key, openid, f"event:{event}")  # VIEW, LOCATION, SCAN…: nothing to say
+            return Inbound(key, openid, "click", question=question, reachable=True)
+        return Inbound(key, openid, "click", reply=texts.HELP, reachable=True)
+    # SCAN, VIEW, LOCATION…: nothing to say
+    return Inbound(key, openid, f"event:{event}", reachable=True if event in WINDOW_EVENTS else None)

@@ -3,9 +3,10 @@ replay window on the timestamp (wechatpy compares with ``!=`` and has no window)
 from __future__ import annotations
 
 import hashlib
-import hmac
 import time
 from typing import Optional
+
+from bot.compare import same
 
 
 class SignatureRefused(Exception):
@@ -15,10 +16,6 @@ class SignatureRefused(Exception):
 def sign(*parts: str) -> str:
     """WeChat's signature: sha1 of the parts sorted and concatenated (token, timestamp, nonce[, encrypt])."""
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
-
-
-def same(expected: str, given: Optional[str]) -> bool:
-    return hmac.compare_digest(expected.encode("utf-8"), (given or "").encode("utf-8"))
 
 
 def check_timestamp(timestamp: Optional[str], max_skew: float, now: Optional[float] = None) -> None:

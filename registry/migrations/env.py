@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+import console.models  # noqa: F401  (their tables share Base.metadata: autogenerate sees every table)
+import scheduler.models  # noqa: F401
 from registry.db import VERSION_TABLE, make_engine
 from registry.models import Base
 

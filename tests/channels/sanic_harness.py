@@ -3,47 +3,18 @@ for the dialogue, for channel tests that need control over what the dialogue say
 from __future__ import annotations
 
 import asyncio
-import threading
-import uuid
 from typing import Any, Awaitable, Callable
 
-from sanic import Sanic
-
-from bot.action_server import free_port
+from tests.support.sanic_server import LoopbackSanic
 
 
-class ChannelServer:
+class ChannelServer(LoopbackSanic):
     def __init__(self, channel: Any, on_new_message: Callable[[Any], Awaitable[Any]]):
-        Sanic.test_mode = True
-        self.app = Sanic(f"harness_{uuid.uuid4().hex[:8]}", configure_logging=False)
+        super().__init__("harness")
+        self.channel = channel
         self.app.blueprint(channel.blueprint(on_new_message), url_prefix=f"/webhooks/{channel.name()}")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/webhooks/{channel.name()}/webhook"
-        self.loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self.url = self.address(f"/webhooks/{channel.name()}/webhook")
 
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        server = self.loop.run_until_complete(
-            self.app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True)
-        )
-        self.loop.run_until_complete(server.startup())
-        self.loop.run_until_complete(server.before_start())
-        self._server = server
-        self._ready.set()
-        self.loop.run_forever()
-
-    def __enter__(self) -> "ChannelServer":
-        self._thread.start()
-        assert self._ready.wait(10), "harness server did not start"
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        async def shutdown() -> None:
-            self._server.close()
-            await self._server.after_stop()
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(5)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
+    def call(self, coroutine: Awaitable[Any], timeout: float = 10.0) -> Any:
+        """Run a coroutine on the server's loop (e.g. ``channel.reach.settle()``) and wait for it."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)

@@ -9,7 +9,7 @@ from typing import List
 
 import pytest
 
-from bot.wechat.dedupe import DEFERRED, PASSIVE, PROCESSING, RedisOutcomeStore, SqliteOutcomeStore
+from bot.dedupe import DEFERRED, PASSIVE, PROCESSING, RedisOutcomeStore, SqliteOutcomeStore
 from bot.wechat.exchange import answer_once
 from tests.channels.conftest import run
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.telegram.channel import HELP_TEXT, SECRET_HEADER, START_TEXT
-from bot.wechat import texts
+from bot import texts
 from tests.channels.stack import TELEGRAM_SECRET
 
 pytestmark = pytest.mark.e2e
@@ -71,18 +71,25 @@ def test_redelivered_update_is_answered_once(tg):
 
 def test_commands(tg):
     stack, api = tg
-    from bot.wechat.subscriptions import SqlSubscriptionSink
+    from registry.db import engine_for, session_factory
+    from scheduler import contacts
+    from registry.models import Subscription
+
+    def state():
+        with session_factory(engine_for(stack.env["DATABASE_URL"]))() as session:
+            row = session.query(Subscription).filter_by(channel="telegram", user_id=str(chat)).one_or_none()
+            contact = contacts.get(session, "telegram", str(chat))
+            return (row.active if row else None), contact is not None and contact.opted_out_at is not None
 
     chat = next(_ids)
-    sink = SqlSubscriptionSink.from_url(stack.env["DATABASE_URL"])
     for number, command in enumerate(["/start", "/help@jiuye_bot", "/subscribe"], 1):
         post(stack, update(chat, command))
         replies(api, chat, number)
-    assert sink.is_subscribed("telegram", str(chat)) is True
+    assert state() == (True, False)
     post(stack, update(chat, "/unsubscribe"))
     sent = replies(api, chat, 4)
     assert sent == [START_TEXT, HELP_TEXT, texts.SUBSCRIBED, texts.UNSUBSCRIBED]
-    assert sink.is_subscribed("telegram", str(chat)) is False
+    assert state() == (False, True)
     assert stack.user_turns(str(chat)) == 0  # commands never reach the dialogue
 
 

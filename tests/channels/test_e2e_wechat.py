@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot.fakes.wechat_simulator import WeChatSimulator
-from bot.wechat import texts
+from bot import texts
 from bot.wechat.signature import sign
 from tests.channels.stack import WECHAT_TOKEN
 
@@ -125,18 +125,24 @@ def test_menu_click_asks_the_menu_question(plain):
 
 def test_subscribe_welcomes_and_unsubscribe_stops_broadcasts(plain):
     stack, wechat, _ = plain
-    from bot.wechat.subscriptions import SqlSubscriptionSink
+    from registry.db import engine_for, session_factory
+    from scheduler import contacts
+
+    def contact():
+        with session_factory(engine_for(stack.env["DATABASE_URL"]))() as session:
+            return contacts.get(session, "wechat", user)
 
     user, now = openid(), int(time.time())
     welcome = wechat.deliver(wechat.event(user, "subscribe", create_time=now))
     assert welcome.text == texts.WELCOME and "创业担保贷款" in welcome.text
-    sink = SqlSubscriptionSink.from_url(stack.env["DATABASE_URL"])
-    assert sink.is_subscribed("wechat", user) is True
+    wait_for(lambda: contact() is not None)
+    assert contact().last_inbound_at is not None and contact().blocked_reason is None
     bye = wechat.deliver(wechat.event(user, "unsubscribe", create_time=now + 5))
     assert bye.attempts[-1].body == "success" and bye.reply is None
-    assert sink.is_subscribed("wechat", user) is False
+    wait_for(lambda: contact().blocked_reason == "unfollowed")
     again = wechat.deliver(wechat.event(user, "subscribe", create_time=now))  # replay of the first event
-    assert again.text == texts.WELCOME and sink.is_subscribed("wechat", user) is False
+    time.sleep(0.5)
+    assert again.text == texts.WELCOME and contact().blocked_reason == "unfollowed"
 
 
 def test_other_message_types_get_a_polite_reply(plain):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot.wechat.reply_split import WECHAT_LIMIT_BYTES, split, utf8_size
+from bot.reply_split import WECHAT_LIMIT_BYTES, split, utf8_size
 
 
 def squash(text: str) -> str:

@@ -52,7 +52,7 @@ def test_missing_timestamp_refused(timestamp):
 
 
 def test_check_uses_constant_time_compare(monkeypatch):
-    import bot.wechat.signature as signature_module
+    import bot.compare as signature_module  # the comparison WeChat's check and Telegram's use
 
     calls = []
     real = signature_module.hmac.compare_digest

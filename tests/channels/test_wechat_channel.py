@@ -12,10 +12,10 @@ import pytest
 
 from bot.fakes.fake_wechat_api import FakeWeChatAPI
 from bot.fakes.wechat_simulator import WeChatSimulator
-from bot.wechat import texts
+from bot import texts
 from bot.wechat.channel import WeChatInput
 from bot.wechat.config import WeChatConfig
-from bot.wechat.reply_split import WECHAT_LIMIT_BYTES, utf8_size
+from bot.reply_split import WECHAT_LIMIT_BYTES, utf8_size
 from tests.channels.sanic_harness import ChannelServer
 
 TOKEN = "harness_token"
@@ -100,18 +100,6 @@ def test_wechat_timeout_and_retries_are_answered_once(api, tmp_path):
     cs = [m["text"]["content"] for m in api.delivered("o_retry")]
     assert dialogue.turns == 1
     assert (passive, cs) in ((None, ["答复一次"]), ("答复一次", []))  # exactly one of the two ways
-
-
-def test_unsubscribe_records_stop_and_replies_nothing(api, tmp_path):
-    channel = WeChatInput(config_for(api, tmp_path))
-    with ChannelServer(channel, ScriptedDialogue("x")) as server:
-        simulator = WeChatSimulator(server.url, TOKEN)
-        welcome = simulator.deliver(simulator.event("o_sub", "subscribe"))
-        assert channel.sink.is_subscribed("wechat", "o_sub") is True
-        bye = simulator.deliver(simulator.event("o_sub", "unsubscribe", create_time=int(time.time()) + 1))
-    assert welcome.text == texts.WELCOME
-    assert bye.attempts[-1].body == "success"
-    assert channel.sink.is_subscribed("wechat", "o_sub") is False
 
 
 def test_dialogue_failure_gets_a_polite_answer(api, tmp_path):

@@ -2,19 +2,16 @@
 background thread, with a scripted dialogue) for the HTTP tests."""
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 import uuid
 from typing import Any, Dict, List, Optional
 
 import requests
-from sanic import Sanic
 
-from bot.action_server import free_port
 from bot.local_assistant import Reply
 from registry.store import RegistrationData, RegistrationStore
 from tests.registry.helpers import make_id
+from tests.support.sanic_server import LoopbackSanic
 
 PASSWORD = "correct-horse-battery"
 PHONE = "13912345678"
@@ -47,54 +44,24 @@ class ScriptedDialogue:
         return self.reply
 
 
-class ConsoleServer:
+class ConsoleServer(LoopbackSanic):
     """``with ConsoleServer(services, dialogue) as server:`` then ``server.url("/console/login")``."""
 
     def __init__(self, services, dialogue=None):
         from console.channel import ConsoleInput
         from console.services import ServicesHolder
 
-        Sanic.test_mode = True
+        super().__init__("console")
         self.channel = ConsoleInput(ServicesHolder(lambda: services), (lambda request: dialogue) if dialogue else None)
-        self.app = Sanic(f"console_{uuid.uuid4().hex[:8]}", configure_logging=False)
 
         async def handler(message):  # the real channel hands messages to the agent; none here
             raise AssertionError("the scripted dialogue answers instead")
 
         self.blueprint = self.channel.blueprint(handler)
         self.app.blueprint(self.blueprint, url_prefix=self.channel.url_prefix())
-        self.port = free_port()
-        self.loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        server = self.loop.run_until_complete(
-            self.app.create_server(host="127.0.0.1", port=self.port, return_asyncio_server=True)
-        )
-        self.loop.run_until_complete(server.startup())
-        self.loop.run_until_complete(server.before_start())
-        self._server = server
-        self._ready.set()
-        self.loop.run_forever()
-
-    def __enter__(self) -> "ConsoleServer":
-        self._thread.start()
-        assert self._ready.wait(10), "console server did not start"
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        async def shutdown() -> None:
-            self._server.close()
-            await self._server.after_stop()
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(5)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
+        return self.address(path)
 
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')

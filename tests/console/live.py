@@ -6,21 +6,19 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, IO
+from typing import Dict
 
 import pytest
 
-from bot.action_server import free_port
-from jiuye import runner
-from jiuye.settings import PROJECT_DIR, Settings
+from jiuye.settings import PROJECT_DIR
 from tests.conftest import in_ci
+from tests.support.live import MODEL, LiveAssistant
+from tests.support.live import assistant_env as support_env
+from tests.support.live import launch as launch_assistant
 
-MODEL = Path(os.environ.get("JIUYE_MODEL") or PROJECT_DIR / "models" / "jiuye.tar.gz")
+__all__ = ["MODEL", "LiveAssistant"]
+
 CHROMIUM = os.environ.get("JIUYE_CHROMIUM") or "/usr/bin/chromium"
 # As the machine notes prescribe: without the background-networking flags Chromium keeps trying
 # to reach Google's hosts, which this closed network refuses.
@@ -53,31 +51,10 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
-@dataclass
-class LiveAssistant:
-    env: Dict[str, str]
-    settings: Settings
-    assistant: runner.Assistant
-    log: IO
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.settings.port}"
-
-    def stop(self) -> None:
-        self.assistant.stop()
-        self.log.close()
-
-
 def assistant_env(data_dir: Path) -> Dict[str, str]:
     from registry.crypto import new_secret
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "TELEGRAM_", "REDIS_URL"))}
-    env.update(
-        PORT=str(free_port()), ACTION_PORT=str(free_port()), JIUYE_DATA_DIR=str(data_dir), JIUYE_MODEL=str(MODEL),
-        DATABASE_URL=f"sqlite:///{data_dir / 'jiuye.db'}", JIUYE_TRACKER_STORE="memory",
-        JIUYE_ID_KEY=f"v1:{new_secret()}", JIUYE_CONSOLE="1",
-    )
+    env = support_env(data_dir, JIUYE_TRACKER_STORE="memory", JIUYE_ID_KEY=f"v1:{new_secret()}", JIUYE_CONSOLE="1")
     env.pop("ACTION_SERVER_URL", None)
     return env
 
@@ -90,21 +67,6 @@ def add_staff(env: Dict[str, str], username: str, password: str, display_name: s
 
 
 def start(env: Dict[str, str], timeout: float = 240.0) -> LiveAssistant:
-    settings = Settings.from_env(env)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    log = open(settings.data_dir / "assistant.log", "w", encoding="utf-8")
-    live = LiveAssistant(env, settings, runner.start(settings, env, log_to=log), log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if live.assistant.rasa.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"{live.base}/console/login", timeout=2) as response:
-                if response.status == 200:
-                    return live
-        except (OSError, urllib.error.URLError):
-            pass
-        time.sleep(0.5)
-    live.stop()
-    text = (settings.data_dir / "assistant.log").read_text(encoding="utf-8")[-3000:]
-    raise RuntimeError(f"assistant did not serve /console/login:\n{text}")
+    live = launch_assistant(env)
+    live.wait_serving("/console/login", timeout)
+    return live

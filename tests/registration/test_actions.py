@@ -2,6 +2,8 @@
 real SQLite ledger."""
 from __future__ import annotations
 
+import datetime as dt
+
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import registration_fields as f
@@ -49,6 +51,28 @@ def test_submit_saves_and_clears_the_slots(ledger):
     assert view.wanted_job == "会计" and view.grad_year == 2024 and view.one_to_one is False
     assert {e["name"] for e in events if e["value"] is None} >= {f.ID, f.NAME, f.PHONE, f.ID_MASKED}
     assert ledger.vault_discard("tester") == 0  # the reference is gone after saving
+
+
+def test_consent_time_is_when_the_person_said_yes_not_the_save(ledger):
+    from sqlalchemy import select
+
+    from registry.models import Consent
+
+    said_yes = 1719800000.0  # 2024-07-01 02:13:20 UTC, minutes before the save
+    earlier = [
+        {"event": "user", "text": "同意", "timestamp": said_yes - 60},  # consent withdrawn again below
+        {"event": "slot", "name": f.CONSENT, "value": True, "timestamp": said_yes - 59},
+        {"event": "slot", "name": f.CONSENT, "value": None, "timestamp": said_yes - 30},
+        {"event": "user", "text": "同意", "timestamp": said_yes},
+        {"event": "slot", "name": f.CONSENT, "value": True, "timestamp": said_yes + 0.2},
+        {"event": "user", "text": "张三", "timestamp": said_yes + 30},
+        {"event": "slot", "name": f.CONSENT, "value": True, "timestamp": said_yes + 30.1},  # re-set, same consent
+    ]
+    run(ActionRegistrationSubmit(), slots=filled(ledger), events=earlier, text="确认")
+    reg_no = ledger.find_by_sender("cli", "tester").reg_no
+    with ledger.engine.connect() as connection:
+        granted = connection.execute(select(Consent.granted_at).where(Consent.reg_no == reg_no)).scalar_one()
+    assert granted == dt.datetime(2024, 7, 1, 2, 13, 20)
 
 
 def test_registering_again_updates_and_says_so(ledger):

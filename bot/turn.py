@@ -8,7 +8,7 @@ from typing import Any, Awaitable, Callable, Optional
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.local_assistant import prepare, reply_from_messages
-from bot.wechat import texts
+from bot import texts
 
 logger = logging.getLogger(__name__)
 

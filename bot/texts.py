@@ -15,8 +15,8 @@ UNSUPPORTED = "抱歉，我目前只能看懂文字和语音消息。请直接�
 VOICE_NOT_RECOGNISED = "抱歉，没有听清您的语音。请再说一遍，或直接发送文字问题。"
 BUSY = "抱歉，系统繁忙，暂时无法回答您的问题。请稍后再试，或拨打12333人社服务热线咨询。"
 NO_ANSWER = "抱歉，我暂时无法回答这个问题。就业政策方面可拨打12333人社服务热线咨询。"
-SUBSCRIBED = "已为您开启政策提醒。如需停止，请发送 /unsubscribe。"
-UNSUBSCRIBED = "已为您停止所有政策提醒。如需重新开启，请发送 /subscribe。"
+SUBSCRIBED = "已为您订阅招聘会提醒（按您登记的城市和专业推送）。如需停止，请发送 /unsubscribe。"
+UNSUBSCRIBED = "已为您停止所有提醒（招聘会通知和求职回访）。如需重新订阅，请发送 /subscribe。"
 FALLBACK_NOTICE = "您咨询的就业政策问题已有答复，请进入“就业助手”公众号发送任意消息查看。"
 
 # Menu CLICK keys (set in the 公众号 custom menu) and the question each one asks.
