@@ -12,10 +12,10 @@ import fcntl
 import threading
 import zlib
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Dict, Iterator, Optional, Type
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -63,37 +63,66 @@ def alembic_config(engine: Optional[Engine] = None):
     return config
 
 
+class LockBusy(RuntimeError):
+    """Another process holds the lock (raised only when asked not to wait)."""
+
+
 @contextlib.contextmanager
-def _migration_lock(engine: Engine, connection) -> Iterator[None]:
-    """Serialise concurrent first starts (action server and channel process at once)."""
-    if engine.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _LOCK_ID})
-        connection.commit()
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _LOCK_ID})
-            connection.commit()
-        return
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+def _advisory_lock(connection: Connection, lock_id: int, wait: bool, busy: Type[LockBusy]) -> Iterator[None]:
+    if wait:
+        connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": lock_id})
+    elif not connection.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": lock_id}).scalar():
+        raise busy(f"another process holds PostgreSQL advisory lock {lock_id}")
+    connection.commit()
+    try:
         yield
-        return
-    with open(f"{database}.migrate-lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    finally:
+        connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": lock_id})
+        connection.commit()
+
+
+@contextlib.contextmanager
+def _file_lock(path: str, wait: bool, busy: Type[LockBusy]) -> Iterator[None]:
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise busy(f"another process holds {path}") from None
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def process_lock(engine: Engine, lock_id: int, file_suffix: str, wait: bool = True,
+                 connection: Optional[Connection] = None, busy: Type[LockBusy] = LockBusy) -> Iterator[None]:
+    """An exclusive lock among the processes using this database, which the OS releases when its
+    holder dies (even by kill -9): a PostgreSQL session advisory lock ``lock_id`` (on
+    ``connection``, or a connection of its own), a file lock on ``<sqlite file>.<file_suffix>``,
+    nothing for in-memory SQLite. ``wait=False`` raises ``busy`` (a LockBusy) instead of waiting."""
+    if engine.dialect.name == "postgresql":
+        with contextlib.ExitStack() as stack:
+            held = connection if connection is not None else stack.enter_context(engine.connect())
+            with _advisory_lock(held, lock_id, wait, busy):
+                yield
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with _file_lock(f"{database}.{file_suffix}", wait, busy):
+        yield
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """``alembic upgrade <revision>`` on this engine's database."""
+    """``alembic upgrade <revision>`` on this engine's database; concurrent first starts (action
+    server and channel process at once) take turns."""
     from alembic import command
 
     config = alembic_config(engine)
     with engine.connect() as connection:
-        with _migration_lock(engine, connection):
+        with process_lock(engine, _LOCK_ID, "migrate-lock", connection=connection):
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
             connection.commit()

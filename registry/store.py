@@ -33,9 +33,9 @@ VAULT_TTL = dt.timedelta(minutes=30)
 _BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I L O U
 
 
-@dataclass
-class RegistrationData:
-    """What the form collects, apart from the ID number."""
+@dataclass(frozen=True, kw_only=True)
+class PersonDetails:
+    """What the registration form collects, apart from the ID number."""
 
     name: str
     phone: str
@@ -53,33 +53,23 @@ class RegistrationData:
     wanted_region: Optional[str] = None
     hardship: str = "无"
 
+
+@dataclass(frozen=True, kw_only=True)
+class RegistrationData(PersonDetails):
+    """A registration to save (the ID number travels separately, as an argument)."""
+
     @property
     def one_to_one(self) -> bool:
         """Hardship families get one-to-one (一对一) service (吉人社发〔2022〕21号)."""
         return any(part and part != "无" for part in self.hardship.split(","))
 
 
-@dataclass(frozen=True)
-class RegistrationView:
+@dataclass(frozen=True, kw_only=True)
+class RegistrationView(PersonDetails):
     """A registration as shown to the graduate or staff: masked ID, no ciphertext."""
 
     reg_no: str
-    name: str
     id_masked: str
-    phone: str
-    school: str
-    major: str
-    education: str
-    grad_year: int
-    hukou_city: str
-    hukou_province: Optional[str]
-    city: str
-    province: Optional[str]
-    intention: str
-    wanted_job: Optional[str]
-    wanted_industry: Optional[str]
-    wanted_region: Optional[str]
-    hardship: str
     one_to_one: bool
     status: str
     channel: str
@@ -140,7 +130,7 @@ class RegistrationStore:
 
     def _save(self, data: RegistrationData, number: str, channel: str, sender_id: str,
               consented_at: dt.datetime) -> SaveResult:
-        values = {f.name: getattr(data, f.name) for f in fields(RegistrationData)}
+        values = {f.name: getattr(data, f.name) for f in fields(PersonDetails)}
         values.update(
             id_cipher=self.cipher.encrypt(number), id_hash=self.cipher.hash(number),
             id_masked=idcard.mask(number), one_to_one=data.one_to_one, channel=channel, sender_id=sender_id,

@@ -8,19 +8,18 @@ it, and is released by the OS when the process dies, even by kill -9. A second p
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import fcntl
 import logging
 import signal
 import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import ContextManager, Optional
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from registry.db import LockBusy, process_lock
 from scheduler.models import JOB_TABLE
 
 logger = logging.getLogger(__name__)
@@ -29,37 +28,13 @@ _LOCK_ID = zlib.crc32(b"jiuye-scheduler")
 STANDBY_POLL = 5.0  # seconds between attempts to take the lock
 
 
-class AlreadyRunning(RuntimeError):
-    pass
+class AlreadyRunning(LockBusy):
+    """Another scheduler holds the lock of this database."""
 
 
-@contextlib.contextmanager
-def single_instance(engine: Engine) -> Iterator[None]:
+def single_instance(engine: Engine) -> ContextManager[None]:
     """Held for the life of the scheduler; raises AlreadyRunning if another one holds it."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            if not connection.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": _LOCK_ID}).scalar():
-                raise AlreadyRunning("another scheduler holds the PostgreSQL advisory lock")
-            connection.commit()
-            try:
-                yield
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _LOCK_ID})
-                connection.commit()
-        return
-    database = engine.url.database or ":memory:"
-    if database == ":memory:":
-        yield
-        return
-    with open(f"{database}.scheduler-lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AlreadyRunning(f"another scheduler holds {database}.scheduler-lock") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return process_lock(engine, _LOCK_ID, "scheduler-lock", wait=False, busy=AlreadyRunning)
 
 
 def is_running(engine: Engine) -> Optional[bool]:

@@ -1,24 +1,32 @@
 """A whole registration conversation through `jiuye ask --jsonl` with fixed senders, against the
-trained model and the real action server; afterwards the raw ID numbers are searched byte for
-byte in the ledger database, the tracker store and the captured logs.
+trained model and the real action server, once with DATABASE_URL on SQLite and once on a scratch
+PostgreSQL database (ledger and Rasa's tracker store both live there); afterwards the ledger is
+read back through the registry store, and the raw ID numbers are searched byte for byte in every
+file of the data folder, every row of every table and the captured logs.
 
-Needs models/jiuye.tar.gz (`jiuye train`); skipped without it unless CI=true.
+Needs models/jiuye.tar.gz (`jiuye train`), and PostgreSQL for the second run; either missing
+skips, or fails when CI=true.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, Iterator, List
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from jiuye.settings import Settings
+from registry.crypto import IdCipher
+from registry.db import make_engine
+from registry.store import RegistrationStore
 from tests.conftest import ROOT, in_ci
 from tests.registry.helpers import make_id
+from tests.support.postgres import dump_rows, scratch_database
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +34,7 @@ ID_A = make_id(area="220102", birth="20010315", seq="135")
 ID_B = make_id(area="360102", birth="20000520", seq="246")
 BAD_ID = ID_A[:-1] + ("1" if ID_A[-1] != "1" else "2")  # wrong check character
 RAW_NUMBERS = [ID_A, ID_B, BAD_ID]
+MASKED_A = ID_A[:4] + "**********" + ID_A[-4:]
 
 A = "e2e-graduate-a"
 B = "e2e-graduate-b"
@@ -40,31 +49,46 @@ CONVERSATION = [
     (B, "我想求职登记"), (B, "王五"), (B, "同意"), (B, ID_B), (B, "15079112345"), (B, "南昌大学"),
     (B, "软件工程"), (B, "硕士"), (B, "2025"), (B, "南昌"), (B, "赣州"), (B, "创业"), (B, "互联网"),
     (B, "南昌"), (B, "低保"), (B, "确认"), (B, "注销登记"), (B, "确定"),
+    (A, "手机号改成13700137000"), (A, "查询登记状态"),
 ]
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def run(request, tmp_path_factory) -> Iterator[Dict]:
     model = Settings.from_env().model_path
     if not model.exists():
         message = f"no trained model at {model}; run `jiuye train`"
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    data_dir = tmp_path_factory.mktemp("e2e")
-    env = dict(os.environ, JIUYE_DATA_DIR=str(data_dir), DATABASE_URL=f"sqlite:///{data_dir / 'ledger.db'}",
+    data_dir = tmp_path_factory.mktemp(f"e2e-{request.param}")
+    with contextlib.ExitStack() as stack:
+        url = (stack.enter_context(scratch_database("jiuye_e2e")) if request.param == "postgresql"
+               else f"sqlite:///{data_dir / 'ledger.db'}")
+        yield _converse(data_dir, url, model)
+
+
+def _converse(data_dir: Path, url: str, model: Path) -> Dict:
+    env = dict(os.environ, JIUYE_DATA_DIR=str(data_dir), DATABASE_URL=url, JIUYE_TRACKER_STORE="sql",
                JIUYE_ID_KEY_FILE=str(data_dir / "keys" / "id.key"), JIUYE_LOG_LEVEL="DEBUG",
                JIUYE_MODEL=str(model), PYTHONPATH=str(ROOT))
-    env.pop("JIUYE_ID_KEY", None)
-    env.pop("ACTION_SERVER_URL", None)
+    for name in ("JIUYE_ID_KEY", "ACTION_SERVER_URL", "POSTGRESQL_SCHEMA"):
+        env.pop(name, None)
     lines = "".join(json.dumps({"sender": s, "text": t}, ensure_ascii=False) + "\n" for s, t in CONVERSATION)
     done = subprocess.run([sys.executable, "-m", "jiuye.cli", "ask", "--jsonl"], input=lines, env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     replies = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert len(replies) == len(CONVERSATION), done.stdout[-2000:]
-    by_turn = {(s, i): r for i, ((s, _), r) in enumerate(zip(CONVERSATION, replies))}
-    return {"dir": data_dir, "replies": replies, "by_turn": by_turn, "stdout": done.stdout, "stderr": done.stderr}
+    return {"dir": data_dir, "url": url, "replies": replies, "stdout": done.stdout, "stderr": done.stderr}
+
+
+@pytest.fixture
+def store(run) -> Iterator[RegistrationStore]:
+    """The ledger the conversation wrote, read with the key the action server used."""
+    engine = make_engine(run["url"])
+    yield RegistrationStore(engine, IdCipher.from_env({"JIUYE_ID_KEY_FILE": str(run["dir"] / "keys" / "id.key")}))
+    engine.dispose()
 
 
 def reply(run, index: int) -> str:
@@ -84,41 +108,76 @@ def test_policy_question_mid_form_is_answered_and_the_form_resumes(run):
 
 def test_summary_masks_the_id_and_correction_returns_to_summary(run):
     summary = reply(run, 17)
-    assert ID_A[:4] + "**********" + ID_A[-4:] in summary and "13912345678" in summary
+    assert MASKED_A in summary and "13912345678" in summary
     assert "手机号" in reply(run, 18)
     assert "13800138000" in reply(run, 19)
 
 
-def test_confirmed_record_exists_in_the_database_named_by_database_url(run):
-    saved = reply(run, 20)
+def reg_no_in(saved: str) -> str:
     assert "登记成功" in saved
-    reg_no = saved.split("登记号是", 1)[1][:16]
-    engine = create_engine(f"sqlite:///{run['dir'] / 'ledger.db'}", future=True)
-    with engine.connect() as connection:
-        rows = connection.execute(text("SELECT reg_no, name, phone, intention, sender_id FROM registrations")).all()
-    engine.dispose()
-    assert [tuple(r) for r in rows] == [(reg_no, "张三", "13800138000", "就业", A)]
+    return saved.split("登记号是", 1)[1][:16]
+
+
+def test_confirmed_record_lands_in_the_database_named_by_database_url(run, store):
+    reg_no = reg_no_in(reply(run, 20))
     assert reg_no in reply(run, 21)
+    view = store.find_by_id_number(ID_A)  # found by the keyed hash of the number
+    assert view is not None and view.reg_no == reg_no
+    assert (view.name, view.school, view.intention, view.status) == ("张三", "吉林大学", "就业", "active")
+    assert store.count() == 1  # B withdrew; C never consented
+
+
+def test_id_number_is_stored_encrypted_and_shown_masked(run, store):
+    with store.engine.connect() as connection:
+        stored, masked = connection.execute(text("SELECT id_cipher, id_masked FROM registrations")).one()
+    assert ID_A not in stored and store.cipher.decrypt(stored) == ID_A
+    assert masked == MASKED_A
+    status = reply(run, 21)
+    assert f"身份证号：{MASKED_A}" in status and ID_A not in status
+
+
+def test_phone_change_after_registration_is_saved(run, store):
+    assert "手机号改为137****7000" in reply(run, 43)
+    assert store.find_by_id_number(ID_A).phone == "13700137000"
+    assert "手机号：137****7000" in reply(run, 44)
 
 
 def test_no_consent_collects_nothing_and_says_what_is_left(run):
     assert "不会收集您的身份证号" in reply(run, 24) and "12333" in reply(run, 24)
 
 
-def test_second_registration_flagged_and_withdrawn(run):
+def test_second_registration_flagged_and_withdrawn(run, store):
+    reg_no = reg_no_in(reply(run, 40))
     assert "一对一" in reply(run, 40)
     assert "确定要注销" in reply(run, 41)
-    assert "已注销" in reply(run, 42)
+    assert "已注销" in reply(run, 42) and reg_no in reply(run, 42)
+    assert store.get(reg_no) is None and store.find_by_id_number(ID_B) is None
+    with store.engine.connect() as connection:
+        consents = connection.execute(
+            text("SELECT withdrawn_at FROM consents WHERE reg_no = :reg_no"), {"reg_no": reg_no}
+        ).scalars().all()
+        vault = connection.execute(text("SELECT count(*) FROM id_vault")).scalar_one()
+    assert consents and all(consents)  # a minimal audit of the withdrawn consent remains
+    assert vault == 0
 
 
 def _files(folder: Path) -> List[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".key")]
 
 
+def _stored(run) -> Dict[str, bytes]:
+    """Everything the run left at rest, by where: the data folder's files (SQLite: ledger and
+    tracker store) and, on PostgreSQL, every row of every table of the scratch database."""
+    stored = {str(p): p.read_bytes() for p in _files(run["dir"])}
+    if run["url"].startswith("postgresql"):
+        stored.update({f"table {name}": rows for name, rows in dump_rows(run["url"]).items()})
+    return stored
+
+
 def test_raw_id_numbers_appear_nowhere(run):
-    ledger, tracker = run["dir"] / "ledger.db", run["dir"] / "tracker.db"
-    assert ledger.exists() and tracker.exists()
-    haystacks: Dict[str, bytes] = {str(p): p.read_bytes() for p in _files(run["dir"])}
+    haystacks = _stored(run)
+    tracker = "table public.events" if run["url"].startswith("postgresql") else str(run["dir"] / "tracker.db")
+    assert "table public.registrations" in haystacks or (run["dir"] / "ledger.db").exists()
     haystacks["stdout"] = run["stdout"].encode()
     haystacks["stderr (logs)"] = run["stderr"].encode()
     # the logs were captured, with the actions' own lines in them
@@ -127,5 +186,6 @@ def test_raw_id_numbers_appear_nowhere(run):
         for candidate in {number, number.lower(), number[:17]}:
             for name, content in haystacks.items():
                 assert candidate.encode() not in content, f"{candidate[:4]}… found in {name}"
-    # the references that stood in for them did reach the tracker store
-    assert b"ref:" in haystacks[str(tracker)]
+    # the references that stood in for them did reach the tracker store, in the database named by DATABASE_URL
+    assert b"ref:" in haystacks[tracker]
+    assert not (run["url"].startswith("postgresql") and (run["dir"] / "tracker.db").exists())
