@@ -54,7 +54,7 @@ class ChannelBase(InputChannel, Generic[Client]):
     def reach(self) -> Reachability:
         """Records inbound contact, unfollows and blocks for the scheduler (never delays a reply)."""
         if self._reach is None:
-            self._reach = Reachability(self.config.database_url)
+            self._reach = Reachability(self.config.database_url, refresh_seconds=self.config.contact_refresh)
         return self._reach
 
     def gone(self, user_id: str, reason: Optional[str]) -> None:

@@ -5,6 +5,7 @@
 | CHANNEL_REDIS_PREFIX | jiuye: | prefix of every Redis key the channels write |
 | REDIS_URL | unset | shared dedupe and access_token store; else local files / memory |
 | DATABASE_URL | sqlite in JIUYE_DATA_DIR | contacts and subscriptions (``bot.reachability``) |
+| JIUYE_CONTACT_REFRESH_SECONDS | 300 | an ordinary message re-records the user's contact time at most this often per process |
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
+from bot.reachability import REFRESH_SECONDS
 from jiuye.settings import Settings
 
 
@@ -25,6 +27,7 @@ class ChannelConfig:
     redis_prefix: str
     data_dir: Path
     database_url: str
+    contact_refresh: float
 
 
 def shared_fields(env: Mapping[str, str], prefix: str, default_api_base: str, http_timeout: float,
@@ -41,4 +44,5 @@ def shared_fields(env: Mapping[str, str], prefix: str, default_api_base: str, ht
         redis_prefix=env.get("CHANNEL_REDIS_PREFIX") or "jiuye:",
         data_dir=settings.data_dir,
         database_url=settings.database_url,
+        contact_refresh=float(env.get("JIUYE_CONTACT_REFRESH_SECONDS") or REFRESH_SECONDS),
     )

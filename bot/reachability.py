@@ -4,7 +4,13 @@ Telegram's /subscribe and /unsubscribe (``scheduler/followup.py``).
 
 Writes run in worker threads off the reply path, in arrival order per user (an unfollow after a
 message must not be overtaken by it). A database hiccup is logged and never delays or breaks a
-reply. User ids are not logged."""
+reply. User ids are not logged.
+
+An ordinary message from a user whose contact this process recorded less than
+``refresh_seconds`` ago is not written again (one COMMIT per message cost the load benchmark a
+worker thread's worth of PostgreSQL waits): the stored time then lags by at most that much, which
+only shortens the 48 h window the scheduler sees. Follows and unblocks (``resumed``) are always
+written, so a re-follow after an unfollow recorded by another server is never skipped."""
 from __future__ import annotations
 
 import asyncio
@@ -20,14 +26,19 @@ logger = logging.getLogger(__name__)
 
 Write = Callable[[Session, dt.datetime], object]
 MAX_PENDING = 1000  # writes waiting at once; beyond this they are dropped (logged), not queued
+REFRESH_SECONDS = 300.0  # JIUYE_CONTACT_REFRESH_SECONDS
+MAX_REMEMBERED = 100_000  # users whose last write time is kept in memory; then the map starts over
 
 
 class Reachability:
     def __init__(self, database_url: str, sessions: Optional[sessionmaker] = None,
-                 clock: Callable[[], dt.datetime] = utcnow, max_pending: int = MAX_PENDING):
+                 clock: Callable[[], dt.datetime] = utcnow, max_pending: int = MAX_PENDING,
+                 refresh_seconds: float = REFRESH_SECONDS):
         self._url, self._sessions, self.clock, self.max_pending = database_url, sessions, clock, max_pending
+        self.refresh = dt.timedelta(seconds=refresh_seconds)
         self._pending: Set[asyncio.Task] = set()
         self._last: Dict[Tuple[str, str], asyncio.Task] = {}
+        self._recorded: Dict[Tuple[str, str], dt.datetime] = {}
 
     def sessions(self) -> sessionmaker:
         """The process's engine for DATABASE_URL, migrated on first use (in a worker thread)."""
@@ -38,16 +49,25 @@ class Reachability:
         return self._sessions
 
     # -- fire and forget ---------------------------------------------------------------------
-    def inbound(self, channel: str, user_id: str) -> None:
-        """The user wrote or acted just now: reachable again, and WeChat's 48 h window opens."""
+    def inbound(self, channel: str, user_id: str, resumed: bool = False) -> None:
+        """The user wrote or acted just now: reachable again, and WeChat's 48 h window opens.
+        ``resumed``: a follow or unblock, always written (see the module docstring)."""
         from scheduler import contacts
 
+        key, now = (channel, user_id), self.clock()
+        last = self._recorded.get(key)
+        if not resumed and last is not None and now - last < self.refresh:
+            return
+        if len(self._recorded) >= MAX_REMEMBERED:
+            self._recorded.clear()
+        self._recorded[key] = now
         self._spawn("inbound", channel, user_id, lambda s, now: contacts.record_inbound(s, channel, user_id, now))
 
     def unreachable(self, channel: str, user_id: str, reason: str) -> None:
         """Unfollowed / bot blocked / invalid user: blocked, and everything queued for them skipped."""
         from scheduler import contacts
 
+        self._recorded.pop((channel, user_id), None)
         self._spawn(reason, channel, user_id,
                     lambda s, now: contacts.mark_unreachable(s, channel, user_id, reason, now))
 

@@ -95,7 +95,7 @@ class TelegramInput(ChannelBase[TelegramClient]):
         if status in ("kicked", "left"):
             self.reach.unreachable(CHANNEL, chat, "bot_blocked")
         elif status == "member":
-            self.reach.inbound(CHANNEL, chat)
+            self.reach.inbound(CHANNEL, chat, resumed=True)
 
     async def _handle(self, message: Message, update_id: int, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         chat_id = message.chat.id

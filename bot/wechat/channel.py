@@ -124,7 +124,7 @@ class WeChatInput(ChannelBase[WeChatClient]):
     async def _produce(self, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
         """Runs once per push (retries are answered from the dedupe store)."""
         if inbound.reachable is True:
-            self.reach.inbound(CHANNEL, inbound.openid)
+            self.reach.inbound(CHANNEL, inbound.openid, resumed=inbound.kind == "subscribe")
         elif inbound.reachable is False:
             self.reach.unreachable(CHANNEL, inbound.openid, "unfollowed")
         if inbound.question is None:

@@ -204,3 +204,42 @@ def test_telegram_subscribe_commands_reach_the_scheduler(telegram, sessions):
     with sessions() as session:
         assert ("telegram", "504") not in matching.fair_subscribers(session, session.merge(fair))
         assert contacts.get(session, "telegram", "504").opted_out_at is not None
+
+
+def test_repeated_messages_write_the_contact_once_per_refresh_but_follows_always(sessions):
+    """An ordinary message within the refresh interval is not written again; a re-follow or a
+    message after an unfollow is, so the stored state never says 'blocked' for a user who is back."""
+    import asyncio
+
+    start = dt.datetime(2026, 11, 23, 8, 0)
+    now = [start]
+    reach = Reachability("unused", sessions=sessions, clock=lambda: now[0], refresh_seconds=300)
+
+    def stored():
+        row = contact(sessions, "wechat", "u-refresh")
+        return row.last_inbound_at, row.blocked_reason
+
+    async def scenario():
+        reach.inbound("wechat", "u-refresh")
+        await reach.settle()
+        assert stored() == (start, None)
+        now[0] = start + dt.timedelta(seconds=120)
+        reach.inbound("wechat", "u-refresh")  # within 300 s: not written
+        await reach.settle()
+        assert stored() == (start, None)
+        reach.inbound("wechat", "u-refresh", resumed=True)  # a follow: always written
+        await reach.settle()
+        assert stored() == (now[0], None)
+        reach.unreachable("wechat", "u-refresh", "unfollowed")
+        await reach.settle()
+        assert stored()[1] == "unfollowed"
+        now[0] += dt.timedelta(seconds=10)
+        reach.inbound("wechat", "u-refresh")  # after an unfollow the memory is gone: written
+        await reach.settle()
+        assert stored() == (now[0], None)
+        now[0] += dt.timedelta(seconds=301)
+        reach.inbound("wechat", "u-refresh")  # refresh interval passed: written
+        await reach.settle()
+        assert stored() == (now[0], None)
+
+    asyncio.run(scenario())
