@@ -9,6 +9,10 @@ Scenarios, one after the other (never two loaded at once):
   assistant-2   the same topology, WeChat channel through the proxy, two Rasa servers.
 Each scenario runs closed-loop users (each sends its next message when the previous answer comes)
 at every concurrency level for --duration seconds; requests time out after 5 s as WeChat's do.
+A simulated user is a new graduate (new openid, new conversation) every --turns-per-conversation
+messages (default 10): otherwise one user's conversation grows to hundreds of turns in 30 s and
+both Rasa's tracker stores (in-memory and SQL) spend the time re-reading it, which measures
+conversation length instead of load.
 Per level: throughput (answered requests/s), p50/p95/p99 latency, replies later than 4.5 s
 (including passive `success` answered later by customer-service message), errors.
 Peak RSS per process is VmHWM from /proc. With py-spy (JIUYE_PYSPY or on PATH) one Rasa server
@@ -203,7 +207,7 @@ def wechat_sender(url: str):
     return send
 
 
-async def run_level(scenario: str, send, users: int, duration: float) -> LevelResult:
+async def run_level(scenario: str, send, users: int, duration: float, turns_per_conversation: int = 10) -> LevelResult:
     import aiohttp
 
     outcomes: List[Outcome] = []
@@ -215,9 +219,9 @@ async def run_level(scenario: str, send, users: int, duration: float) -> LevelRe
         deadline = started + duration
 
         async def user(number: int) -> None:
-            openid = f"o_bench_{scenario}_{run_id}_{number}"
             turn = 0
             while time.monotonic() < deadline and len(outcomes) < MAX_REQUESTS_PER_LEVEL:
+                openid = f"o_bench_{scenario}_{run_id}_{number}_{turn // max(turns_per_conversation, 1)}"
                 text = QUESTIONS[(number + turn) % len(QUESTIONS)]
                 turn += 1
                 sent = time.monotonic()
@@ -238,11 +242,11 @@ async def run_level(scenario: str, send, users: int, duration: float) -> LevelRe
                        sum(o.late for o in outcomes), len(outcomes) - len(answered), round(load_before, 2))
 
 
-def run_scenario(scenario: str, send, levels: List[int], duration: float) -> List[LevelResult]:
+def run_scenario(scenario: str, send, levels: List[int], duration: float, turns: int) -> List[LevelResult]:
     results = []
-    asyncio.run(run_level(scenario, send, 2, 3.0))  # warm-up (first turns load lazy parts)
+    asyncio.run(run_level(scenario, send, 2, 3.0, turns))  # warm-up (first turns load lazy parts)
     for users in levels:
-        result = asyncio.run(run_level(scenario, send, users, duration))
+        result = asyncio.run(run_level(scenario, send, users, duration, turns))
         print(json.dumps(asdict(result), ensure_ascii=False), file=sys.stderr)
         results.append(result)
     return results
@@ -261,31 +265,61 @@ def peak_rss_mb(pid: int) -> Optional[float]:
     return None
 
 
-# Where a sample's time goes, by the first matching frame from the leaf up. Order matters.
+# Where a sample's time goes: the first category, in this order, with a frame anywhere in the
+# stack (so SQL under the tracker store counts as tracker store, SQL under the WeChat reachability
+# thread as that). Specific components first, generic libraries last.
 CATEGORIES = [
-    ("idle (event loop waiting)", ("select.epoll", "(poll)", "select (selectors", "_run_once (asyncio/base_events.py)")),
-    ("TensorFlow / DIET+TED inference", ("tensorflow", "keras", "rasa/utils/tensorflow", "diet_classifier", "ted_policy")),
-    ("NLU featurizers / tokenizer", ("count_vectors_featurizer", "jieba", "sklearn", "scipy", "lexical_syntactic",
-                                     "regex_featurizer", "rasa/nlu/")),
-    ("tracker store (SQL, PostgreSQL)", ("tracker_store", "sqlalchemy", "psycopg2")),
-    ("lock store (Redis)", ("lock_store", "redis/")),
-    ("tracker (de)serialisation / events", ("rasa/shared/core/trackers", "rasa/shared/core/events", "json/",
-                                            "jsonpickle", "rasa/shared/core/domain")),
-    ("dialogue policies (rules, memo)", ("rasa/core/policies", "rasa/core/featurizers", "rasa/engine")),
-    ("action server call (HTTP)", ("aiohttp", "rasa/core/actions/action", "rasa/utils/endpoints")),
+    ("action-response validation (jsonschema)", ("jsonschema",)),
+    ("WeChat reachability record (worker thread)", ("bot/reachability", "scheduler/contacts")),
+    ("tracker store (SQL, PostgreSQL)", ("tracker_store.py",)),
+    ("lock store (Redis)", ("lock_store.py",)),
+    ("action server call (HTTP)", ("rasa/core/actions/action.py", "rasa/utils/endpoints")),
+    ("NLU: DIET inference", ("diet_classifier",)),
+    ("NLU: tokenizer, featurizers, other components", ("rasa/nlu/", "jieba")),
+    ("dialogue policies (rules, memo, TED)", ("rasa/core/policies", "rasa/core/featurizers")),
+    ("tracker (de)serialisation / events", ("rasa/shared/core/trackers", "rasa/shared/core/events")),
+    ("Rasa processor / graph runner (dask)", ("rasa/engine", "dask/", "rasa/core/processor")),
     ("WeChat channel", ("bot/wechat", "wechatpy", "xmltodict")),
     ("Sanic / HTTP server", ("sanic", "httptools", "uvloop")),
+    ("other SQL / Redis / TensorFlow", ("sqlalchemy", "psycopg2", "redis/", "tensorflow")),
     ("logging", ("logging/", "structlog")),
 ]
+# A sample whose innermost Python frame is one of these is a thread waiting, not working: the
+# event loop in epoll, or an idle thread-pool worker blocked on its queue (py-spy lists them).
+IDLE_LEAVES = ("select (selectors", "_run_once (asyncio/base_events.py", "serve (sanic/server/runners.py",
+               "_worker (concurrent/futures/thread.py", "wait (threading.py", "poll (")
+IDLE = "idle (waiting threads)"
 
 
 def categorise(stack: str) -> str:
     frames = stack.split(";")
-    for frame in reversed(frames):
-        for name, needles in CATEGORIES:
-            if any(needle in frame for needle in needles):
-                return name
+    if frames[-1].startswith(IDLE_LEAVES):
+        return IDLE
+    for name, needles in CATEGORIES:
+        if any(needle in frame for frame in frames for needle in needles):
+            return name
     return "other Python"
+
+
+def group_samples(lines: List[str]) -> Dict[str, float]:
+    """py-spy raw stacks → shares of the event-loop thread's samples by category (what one
+    server's throughput is made of), its busy fraction, and the other threads' busy samples."""
+    loop: Dict[str, int] = collections.Counter()
+    threads_busy = 0
+    for line in lines:
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        category = categorise(stack)
+        if stack.startswith(("_run_module_as_main", "<module>")):
+            loop[category] += int(count)
+        elif category != IDLE:
+            threads_busy += int(count)
+    idle = loop.pop(IDLE, 0)
+    busy = sum(loop.values()) or 1
+    shares = {k: round(100 * v / busy, 1) for k, v in sorted(loop.items(), key=lambda kv: -kv[1])}
+    return {"event_loop_busy_pct": round(100 * busy / (busy + idle), 1), "event_loop_samples": busy,
+            "other_threads_busy_samples": threads_busy, **shares}
 
 
 def profile(pid: int, seconds: int, out: Path) -> Optional[Dict[str, float]]:
@@ -299,13 +333,7 @@ def profile(pid: int, seconds: int, out: Path) -> Optional[Dict[str, float]]:
                    stderr=subprocess.DEVNULL, timeout=seconds + 60)
     if not raw.exists():
         return None
-    totals: Dict[str, float] = collections.Counter()
-    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
-        stack, _, count = line.rpartition(" ")
-        if count.isdigit():
-            totals[categorise(stack)] += int(count)
-    grand = sum(totals.values()) or 1
-    return {k: round(100 * v / grand, 1) for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}
+    return group_samples(raw.read_text(encoding="utf-8", errors="replace").splitlines())
 
 
 # --- the run --------------------------------------------------------------------------------------
@@ -347,6 +375,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per concurrency level (max 120)")
     parser.add_argument("--levels", default="1,8,32")
     parser.add_argument("--profile-seconds", type=int, default=20)
+    parser.add_argument("--turns-per-conversation", type=int, default=10,
+                        help="messages per simulated graduate before a new one takes over the user slot")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "load.json")
     args = parser.parse_args(argv)
     duration = min(args.duration, 120.0)
@@ -357,7 +387,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     from bot.fakes.fake_wechat_api import FakeWeChatAPI
     from jiuye import topology as topo
 
+    turns = args.turns_per_conversation
     report: Dict[str, object] = {"machine": machine(), "duration_s": duration, "levels": levels, "results": [],
+                                 "turns_per_conversation": turns, "loadavg_start": os.getloadavg(),
                                  "peak_rss_mb": {}, "startup_s": {}}
     results: List[LevelResult] = []
     work = Path(tempfile.mkdtemp(prefix="jiuye-bench-"))
@@ -371,7 +403,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         try:
             report["startup_s"]["baseline"] = round(wait_http(f"http://127.0.0.1:{port}/webhooks/rest/", baseline), 1)
             results += run_scenario("baseline", rest_sender(f"http://127.0.0.1:{port}/webhooks/rest/webhook"),
-                                    levels, duration)
+                                    levels, duration, turns)
             report["peak_rss_mb"]["baseline rasa"] = peak_rss_mb(baseline.pid)
         finally:
             baseline.send_signal(signal.SIGTERM)
@@ -391,11 +423,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                 report["startup_s"]["assistant (2 servers, parallel)"] = round(time.monotonic() - started, 1)
                 one = running.rasa[0]
                 results += run_scenario("assistant-1", wechat_sender(one.base_url + "/webhooks/wechat/webhook"),
-                                        levels, duration)
+                                        levels, duration, turns)
                 results += run_scenario("assistant-1-rest", rest_sender(one.base_url + "/webhooks/rest/webhook"),
-                                        levels, duration)
+                                        levels, duration, turns)
                 results += run_scenario("assistant-2", wechat_sender(running.url + "/webhooks/wechat/webhook"),
-                                        levels, duration)
+                                        levels, duration, turns)
                 if args.profile_seconds:
                     send = wechat_sender(one.base_url + "/webhooks/wechat/webhook")
                     loop_users = max(levels[len(levels) // 2], 1)
@@ -408,7 +440,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
                     sampler = threading.Thread(target=sample)
                     sampler.start()
-                    asyncio.run(run_level("profile", send, loop_users, args.profile_seconds + 2))
+                    asyncio.run(run_level("profile", send, loop_users, args.profile_seconds + 2, turns))
                     sampler.join()
                     report["profile_rasa_server"] = {"users": loop_users, "shares_pct": holder.get("profile")}
                 for process in running.processes:
@@ -438,7 +470,7 @@ def markdown(report: Dict) -> str:
     lines += [f"| {k} | {v} |" for k, v in report["peak_rss_mb"].items()]
     prof = (report.get("profile_rasa_server") or {}).get("shares_pct")
     if prof:
-        lines += ["", "| where a Rasa server's time goes (py-spy samples) | % |", "|---|---|"]
+        lines += ["", "| where a Rasa server's event loop spends its busy time (py-spy) | % |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in prof.items()]
     return "\n".join(lines)
 

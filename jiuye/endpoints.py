@@ -1,5 +1,6 @@
 """Rasa endpoint configuration (action server, tracker store, lock store) derived from Settings,
-so `jiuye run` (a file for `rasa run`) and `jiuye ask` (in process) use the same stores."""
+so `jiuye run`, `jiuye rasa` (a file for `rasa run`) and `jiuye ask` (in process) use the same
+stores: our SQL tracker store (jiuye/tracker_store.py) and atomic Redis lock store (jiuye/lock_store.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,6 +9,10 @@ from typing import Any, Dict, Optional
 import yaml
 
 from jiuye.settings import Settings
+
+
+# Rasa's SQL tracker store with one INSERT per turn (jiuye/tracker_store.py); same keys and table as `type: SQL`.
+SQL_TRACKER_STORE = "jiuye.tracker_store.BatchedSQLTrackerStore"
 
 
 def tracker_store_config(database_url: str, data_dir: Path, kind: str = "sql") -> Optional[Dict[str, Any]]:
@@ -19,9 +24,9 @@ def tracker_store_config(database_url: str, data_dir: Path, kind: str = "sql") -
         return None
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        return {"type": "SQL", "dialect": "sqlite", "db": str(data_dir / "tracker.db")}
+        return {"type": SQL_TRACKER_STORE, "dialect": "sqlite", "db": str(data_dir / "tracker.db")}
     config: Dict[str, Any] = {
-        "type": "SQL", "dialect": "postgresql", "url": url.host or "127.0.0.1", "db": url.database,
+        "type": SQL_TRACKER_STORE, "dialect": "postgresql", "url": url.host or "127.0.0.1", "db": url.database,
     }
     if url.port:
         config["port"] = url.port
@@ -32,14 +37,19 @@ def tracker_store_config(database_url: str, data_dir: Path, kind: str = "sql") -
     return config
 
 
+# Rasa 3.6's own RedisLockStore races between processes (jiuye/lock_store.py); same keys as `type: redis`.
+ATOMIC_LOCK_STORE = "jiuye.lock_store.AtomicRedisLockStore"
+
+
 def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, Any]]:
-    """Redis lock store when REDIS_URL is set (needed as soon as there is more than one Rasa server)."""
+    """Redis lock store when REDIS_URL is set (needed as soon as there is more than one Rasa server):
+    our atomic variant of Rasa's, for every entry point (`jiuye run`, `jiuye rasa`, `jiuye ask`)."""
     if not redis_url:
         return None
     from urllib.parse import urlparse
 
     parsed = urlparse(redis_url)
-    config: Dict[str, Any] = {"type": "redis", "url": parsed.hostname or "127.0.0.1", "port": parsed.port or 6379}
+    config: Dict[str, Any] = {"type": ATOMIC_LOCK_STORE, "url": parsed.hostname or "127.0.0.1", "port": parsed.port or 6379}
     database = (parsed.path or "/0").lstrip("/")
     config["db"] = int(database or 0)
     if parsed.password:
@@ -66,9 +76,15 @@ def write_endpoints_file(settings: Settings, action_url: str) -> Path:
 
 
 def available_endpoints(settings: Settings, action_url: str):
-    """The same configuration as an in-process ``AvailableEndpoints``."""
+    """The same configuration as an in-process ``AvailableEndpoints``. Whoever builds it is about
+    to load Rasa's agent in this process (`jiuye ask`, bot/local_assistant.py), so Rasa is patched
+    here exactly as the servers are by jiuye.rasa_main (idempotent)."""
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
+
+    from jiuye import rasa_patches
+
+    rasa_patches.apply()
 
     raw = endpoints_dict(settings, action_url)
     make = lambda key: EndpointConfig.from_dict(raw[key]) if key in raw else None  # noqa: E731

@@ -15,9 +15,11 @@ import yaml
 
 from bot import action_server
 from console.config import console_enabled
-from jiuye.endpoints import endpoints_dict, write_endpoints_file
+from jiuye.endpoints import write_endpoints_file
 from jiuye.settings import PROJECT_DIR, Settings
-from jiuye.training import rasa_executable
+
+# Rasa's command line with jiuye.rasa_patches applied (jiuye/rasa_main.py), instead of the `rasa` script.
+RASA_ENTRY_POINT = (sys.executable, "-m", "jiuye.rasa_main")
 
 
 def channel_credentials(env: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
@@ -43,15 +45,11 @@ def write_credentials_file(settings: Settings, env: Optional[Mapping[str, str]] 
 
 
 def rasa_command(settings: Settings, endpoints: Path, credentials: Path) -> List[str]:
+    """`rasa run` through our entry point, so the server runs with jiuye.rasa_patches applied."""
     return [
-        rasa_executable(), "run", "--model", str(settings.model_path), "--endpoints", str(endpoints),
+        *RASA_ENTRY_POINT, "run", "--model", str(settings.model_path), "--endpoints", str(endpoints),
         "--credentials", str(credentials), "--port", str(settings.port), "--interface", "0.0.0.0",
     ]
-
-
-# Rasa 3.6's RedisLockStore is not safe across processes (jiuye/lock_store.py). TODO(lead): apply
-# this in jiuye.endpoints.lock_store_config so every entry point shares it, then drop it here.
-ATOMIC_LOCK_STORE = "jiuye.lock_store.AtomicRedisLockStore"
 
 
 def prepare_rasa(settings: Settings, action_url: str, env: Optional[Mapping[str, str]] = None) -> List[str]:
@@ -62,11 +60,7 @@ def prepare_rasa(settings: Settings, action_url: str, env: Optional[Mapping[str,
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine_for(settings.database_url)
-    config = endpoints_dict(settings, action_url)
-    if config.get("lock_store", {}).get("type") == "redis":  # several servers: Rasa's store races
-        config["lock_store"] = {**config["lock_store"], "type": ATOMIC_LOCK_STORE}
-    endpoints = settings.data_dir / "endpoints.yml"
-    endpoints.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    endpoints = write_endpoints_file(settings, action_url)
     credentials = write_credentials_file(settings, env)
     return rasa_command(settings, endpoints, credentials)
 

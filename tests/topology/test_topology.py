@@ -48,6 +48,19 @@ def _assert_turns_serialised(turns, replies_by_text) -> None:
             assert turn.last_timestamp <= turns[number + 1].user_timestamp, f"turn {number + 1} overlapped"
 
 
+def test_every_rasa_server_runs_patched_rasa_with_the_atomic_lock_store(topology):
+    """Started through jiuye.rasa_main (cached action-response validator) with our lock store."""
+    import yaml
+
+    from jiuye.rasa_main import BANNER
+
+    for server in topology["topology"].rasa:
+        assert BANNER in server.log_path.read_text(encoding="utf-8", errors="replace"), server.name
+        data_dir = server.log_path.parent.parent / server.name
+        endpoints = yaml.safe_load((data_dir / "endpoints.yml").read_text(encoding="utf-8"))
+        assert endpoints["lock_store"]["type"] == "jiuye.lock_store.AtomicRedisLockStore"
+
+
 def test_concurrent_messages_of_one_graduate_are_handled_one_at_a_time_in_arrival_order(topology):
     """Lock store (Redis): ten messages of one graduate, alternating servers through the proxy, each
     sent as soon as the previous one holds its ticket (so "arrival" is well defined), without

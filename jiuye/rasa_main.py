@@ -1,0 +1,25 @@
+"""`python -m jiuye.rasa_main <rasa arguments>`: Rasa's own command line with `jiuye.rasa_patches`
+applied first. The Rasa servers are started this way (jiuye.runner.rasa_command, used by
+`jiuye run`, `jiuye rasa`, the topology and the Docker image), never as the bare `rasa` script."""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+# Printed to stderr at start-up, so a server's log shows it runs patched (tests/topology checks it).
+BANNER = "jiuye: Rasa patches applied (cached action-response validator, event class lookup)"
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    from jiuye import rasa_patches
+
+    rasa_patches.apply()
+    print(BANNER, file=sys.stderr, flush=True)
+    from rasa.__main__ import main as rasa_cli
+
+    sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
+    rasa_cli()
+
+
+if __name__ == "__main__":
+    main()
