@@ -11,6 +11,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 from bot import action_server
 from bot.input_guard import clean, rejection
 from bot.redaction import redact_id_numbers
+from policies_kb.normalize import normalize
 from jiuye.endpoints import available_endpoints
 from jiuye.settings import Settings
 
@@ -50,12 +51,13 @@ def reply_from_messages(messages: List[Dict[str, Any]], parse: Dict[str, Any]) -
 
 def prepare(text: Optional[str], sender: str) -> Tuple[str, Optional[Reply]]:
     """The first step of every turn on every channel: clean the text, refuse empty or over-long
-    messages (returned as the reply), take ID numbers out before Rasa sees anything."""
+    messages (returned as the reply), normalise it (traditional characters, dialect spellings,
+    typos of policy terms) and take ID numbers out before Rasa sees anything."""
     text = clean(text)
     refused = rejection(text)
     if refused:
         return text, Reply(text=refused, intent="invalid_input", confidence=1.0)
-    return redact_id_numbers(text, sender), None
+    return redact_id_numbers(normalize(text), sender), None
 
 
 async def run_turn(

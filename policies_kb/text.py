@@ -17,7 +17,7 @@ _lock = threading.Lock()
 _ready = False
 
 
-def _ensure_dictionary() -> None:
+def ensure_dictionary() -> None:
     """Load the policy-term dictionary into jieba once per process (jieba state is global)."""
     global _ready
     if _ready:
@@ -34,7 +34,7 @@ def _ensure_dictionary() -> None:
 
 def tokens(text: str) -> List[str]:
     """Content words of ``text``: jieba search-mode tokens without stop words and punctuation."""
-    _ensure_dictionary()
+    ensure_dictionary()
     import jieba
 
     out = []

@@ -1,0 +1,83 @@
+"""The question lexicon (``lexicon.yml``): everyday spellings, attribute cues, askers, generic words."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Pattern, Tuple
+
+import yaml
+
+LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yml"
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One thing a question can ask about, with the fact kinds that answer it (best first)."""
+
+    id: str
+    cues: Tuple[Pattern[str], ...]
+    kinds: Tuple[str, ...]
+    evidence: Optional[Pattern[str]] = None
+
+    def matches(self, text: str) -> bool:
+        return any(cue.search(text) for cue in self.cues)
+
+    def answered_by(self, kind: str, say: str) -> bool:
+        """Whether a fact of ``kind`` saying ``say`` answers this attribute."""
+        return kind in self.kinds or bool(self.evidence and self.evidence.search(say))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    variants: Tuple[Tuple[str, str], ...]  # longest first
+    attributes: Tuple[Attribute, ...]
+    askers: Dict[str, Tuple[str, ...]]
+    generic: FrozenSet[str]
+
+    def attribute_of(self, text: str) -> Optional[Attribute]:
+        return next((a for a in self.attributes if a.matches(text)), None)
+
+    def attribute(self, attribute_id: str) -> Optional[Attribute]:
+        return next((a for a in self.attributes if a.id == attribute_id), None)
+
+    def asker_of(self, text: str) -> str:
+        for asker, cues in self.askers.items():
+            if any(cue in text for cue in cues):
+                return asker
+        return "graduate"
+
+    def cue_words(self) -> FrozenSet[str]:
+        """Plain (non-regex) cue words of every attribute: they frame a question, not its subject."""
+        words = set()
+        for attribute in self.attributes:
+            words.update(c.pattern for c in attribute.cues if re.fullmatch(r"[\u4e00-\u9fff]+", c.pattern))
+        return frozenset(words)
+
+
+def _check(data: dict) -> None:
+    for section in ("variants", "attributes", "askers", "generic"):
+        if section not in data:
+            raise ValueError(f"{LEXICON_FILE.name}: missing section '{section}'")
+    for entry in data["attributes"]:
+        if not entry.get("id") or not entry.get("cues") or not (entry.get("kinds") or entry.get("evidence")):
+            raise ValueError(f"{LEXICON_FILE.name}: attribute {entry!r} needs id, cues and kinds or evidence")
+
+
+@functools.lru_cache(maxsize=2)
+def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    _check(data)
+    variants: List[Tuple[str, str]] = sorted(
+        ((str(k), str(v)) for k, v in data["variants"].items()), key=lambda kv: len(kv[0]), reverse=True
+    )
+    attributes = tuple(
+        Attribute(
+            id=a["id"], cues=tuple(re.compile(str(c)) for c in a["cues"]), kinds=tuple(a["kinds"]),
+            evidence=re.compile(a["evidence"]) if a.get("evidence") else None,
+        )
+        for a in data["attributes"]
+    )
+    askers = {k: tuple(v) for k, v in data["askers"].items()}
+    return Lexicon(tuple(variants), attributes, askers, frozenset(map(str, data["generic"])))

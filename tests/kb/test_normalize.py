@@ -1,0 +1,45 @@
+"""Normalisation before NLU: traditional characters, dialect spellings, typos of policy terms."""
+from __future__ import annotations
+
+import pytest
+
+from policies_kb.normalize import TypoRepairer, normalize, policy_vocabulary
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("吉林创业担宝贷款咋申请", "吉林创业担保贷款怎么申请"),
+    ("见习补帖多少", "见习补贴多少"),
+    ("毕业生档按放哪", "毕业生档案放哪"),
+    ("創業貸款能貸多少", "创业贷款能贷多少"),
+    ("木有工作咋整", "没有工作怎么办"),
+    ("社宝补贴", "社保补贴"),
+    ("internship补贴多少", "见习补贴多少"),
+])
+def test_everyday_spellings_become_policy_terms(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "我们单位带宽不够",      # 带宽 sounds like 贷款 but is a word of its own
+    "三支一扶什么时候报名",  # a known term is kept whole, its tail is not "repaired"
+    "江西省南昌市",
+    "张三 13912345678",
+])
+def test_real_words_are_left_alone(text):
+    assert normalize(text) == text
+
+
+def test_full_width_and_control_characters():
+    assert normalize("ＡＢＣ１２３\u200b 创业") == "ABC123 创业"
+
+
+def test_repair_needs_the_same_pinyin_and_one_character_in_common():
+    repairer = TypoRepairer(["档案", "补贴"])
+    assert repairer.repair("档按") == "档案"
+    assert repairer.repair("当案") == "档案"
+    assert repairer.repair("堂按") == "堂按"  # two characters differ: not a typo of 档案
+
+
+def test_vocabulary_has_policy_terms_only():
+    vocabulary = policy_vocabulary(["担保贷款", "x", "补贴"])
+    assert "担保贷款" in vocabulary and "补贴" in vocabulary and "x" not in vocabulary
