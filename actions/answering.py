@@ -10,14 +10,20 @@ from dataclasses import dataclass, field
 import functools
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from actions.numbers import QuestionDetails, parse_details
-from policies_kb.kb import KnowledgeBase
+from actions import rules
+from actions.frame import Frame, coverage, parse_frame
+from actions.numbers import QuestionDetails
+from policies_kb.kb import KnowledgeBase, clause_text
+from policies_kb.lexicon import Attribute
 from policies_kb.model import Clause, Fact
 from policies_kb.regions import Region
 from policies_kb.search import Hit
 from policies_kb.text import tokens
 
 MAX_FACTS = 3
+# Share of a question's content words that the cited clauses must contain; below it the question is
+# declined (the documents do not cover it). Calibrated on tests/eval/blind_dev.jsonl only.
+COVERAGE_MIN = 0.6
 HANDOVER = "如需进一步确认，请拨打12333人社服务热线咨询人工客服。"
 
 
@@ -170,55 +176,6 @@ def select_facts(
     return list(grouped.values())
 
 
-def _find_fact(clauses: Sequence[Clause], key: str) -> Optional[Tuple[Clause, Fact]]:
-    for c in clauses:
-        f = c.fact(key)
-        if f is not None:
-            return c, f
-    return None
-
-
-def loan_arithmetic(
-    clauses: Sequence[Clause], details: QuestionDetails
-) -> Tuple[List[str], List[Tuple[Clause, Fact]]]:
-    """Lines computed from loan caps for partnerships and for a requested amount."""
-    lines: List[str] = []
-    used: List[Tuple[Clause, Fact]] = []
-    per_person = _find_fact(clauses, "loan.partner_per_person_max")
-    total = _find_fact(clauses, "loan.partner_total_max")
-    if details.partners and per_person and total:
-        n, each, cap = details.partners, per_person[1].value, total[1].value
-        raw = n * each
-        unit = per_person[1].unit or "万元"
-        if raw <= cap:
-            lines.append(
-                f"按每人最高{_fmt(each)}{unit}计算，{n}人合伙最高可贷 {n} × {_fmt(each)}万 = {_fmt(raw)}万元，"
-                f"未超过合计上限{_fmt(cap)}万元。"
-            )
-        else:
-            lines.append(
-                f"{n}人合伙按每人最高{_fmt(each)}万元计算会超过合计上限，合伙创业合计额度最高{_fmt(cap)}万元，"
-                f"因此{n}人合计最高可贷{_fmt(cap)}万元。"
-            )
-        used += [per_person, total]
-    elif details.partners and total:
-        cap = total[1].value
-        lines.append(
-            f"文件规定合伙经营最高贷款额度为{_fmt(cap)}万元（未规定每人额度），{details.partners}人合伙合计最高"
-            f"{_fmt(cap)}万元。"
-        )
-        used.append(total)
-    individual = _find_fact(clauses, "loan.individual_max")
-    if details.amount_wan and individual and not details.partners:
-        cap = individual[1].value
-        verdict = "在" if details.amount_wan <= cap else "超过了"
-        lines.append(
-            f"您问的{_fmt(details.amount_wan)}万元{verdict}个人最高额度{_fmt(cap)}万元{'以内' if verdict == '在' else ''}。"
-        )
-        used.append(individual)
-    return lines, used
-
-
 def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails) -> Optional[str]:
     says = " ".join(f.say + f.quote for f in facts)
     if details.years_since_graduation is not None and details.years_since_graduation > 2 and "离校2年内" in says:
@@ -228,10 +185,73 @@ def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails) -> Opt
     return None
 
 
+def _answers(selected: Sequence[Tuple[Clause, Sequence[Fact]]], attribute: Attribute) -> bool:
+    return any(attribute.answered_by(f.kind, f.say) for _, facts in selected for f in facts)
+
+
+def select_for_attribute(
+    clauses: Sequence[Clause], question: str, attribute: Attribute, topic: Optional[str], frame: Frame
+) -> List[Tuple[Clause, List[Fact]]]:
+    """Facts of the question's subject that answer the attribute asked, best match first; with no
+    lexical match, the subject's primary ones, but only when the question names nothing else."""
+    main = [c for c in clauses if topic is None or c.topics[0] == topic]
+    side = [c for c in clauses if c not in main]
+    question_tokens = frozenset(tokens(question))
+    for group in (main, side):
+        candidates = [
+            (c, f) for c in group for f in c.facts
+            if not f.city and attribute.answered_by(f.kind, f.say)
+            and (topic is None or f.key.startswith(topic + ".") or c.topics[0] == topic)
+        ]
+        scored = [(c, f, _matches(f, question, question_tokens)) for c, f in candidates]
+        scored = [x for x in scored if x[2] > 0]
+        if scored:
+            best = max(x[2] for x in scored)
+            chosen = [(c, f) for c, f, score in sorted(scored, key=lambda x: -x[2]) if score >= 0.75 * best][:MAX_FACTS]
+        elif not frame.content:
+            chosen = [(c, f) for c, f in candidates if f.primary][:MAX_FACTS] or candidates[:1]
+        else:
+            chosen = []
+        if chosen:
+            grouped: Dict[str, Tuple[Clause, List[Fact]]] = {}
+            for c, f in chosen:
+                grouped.setdefault(c.ref, (c, []))[1].append(f)
+            return list(grouped.values())
+    return []
+
+
+def _other_year(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]]) -> bool:
+    """Counts and quotas are figures of one year: a question about another year is not answered
+    by them (吉林2023年的目标 is not the 2022 result)."""
+    if not frame.years:
+        return False
+    yearly = [(c, f) for c, facts in selected for f in facts if f.kind in ("count", "quota")]
+    if not yearly or len(yearly) < sum(len(fs) for _, fs in selected):
+        return False
+    said = " ".join(c.doc.title + c.text + f.say for c, f in yearly)
+    return not any(str(y) in said for y in frame.years)
+
+
+def declined_answer(frame: Optional[Frame], province: Optional[str] = None) -> Answer:
+    """The documents do not answer this: say so plainly, no figure, no citation, offer 12333."""
+    words = [w for w in (frame.content if frame else ()) if len(w) <= 8][:3]
+    what = "“" + "、".join(words) + "”" if words else "您问的这个问题"
+    scope = f"{province}省" if province else "吉林省、江西省"
+    return Answer(
+        text=(
+            f"抱歉，我们收录的{scope}高校毕业生就业创业政策文件中没有找到关于{what}的规定，"
+            "我不想给您不准确的信息。" + HANDOVER
+        ),
+        kind="unknown", region=province,
+    )
+
+
 def province_answer(
-    kb: KnowledgeBase, topic: str, question: str, region: Region, label: bool = False
+    kb: KnowledgeBase, topic: str, question: str, region: Region, label: bool = False,
+    frame: Optional[Frame] = None,
 ) -> Answer:
-    """Answer ``question`` on ``topic`` for one covered province."""
+    """Answer ``question`` on ``topic`` for one covered province; decline when its documents do
+    not answer what is asked (the subject's words, the attribute or the year)."""
     province = region.province
     topic_name = kb.topics[topic].name
     clauses = kb.clauses_for(topic, province)
@@ -242,23 +262,30 @@ def province_answer(
             text=f"我们收录的{province}省政策文件中没有关于“{topic_name}”的具体规定。{extra}{HANDOVER}",
             kind="not_in_province", region=province, topic=topic,
         )
-    details = parse_details(question)
+    frame = frame or parse_frame(question, kb.known_text)
+    details = frame.details
     city = region.name if region.name != province else None
     selected = select_facts(clauses, question, city, topic)
-    lines: List[str] = []
-    cited: List[Tuple[Clause, List[Fact]]] = list(selected)
-    if topic == "loan":
-        computed, used = loan_arithmetic(clauses, details)
-        lines += computed
-        for c, f in used:
-            group = next((g for g in cited if g[0].ref == c.ref), None)
-            if group is None:
-                cited.append((c, [f]))
-            elif f not in group[1]:
-                group[1].append(f)
+    computed = rules.compute(clauses, details)
+    if not computed.lines:
+        attribute = frame.attribute
+        if attribute is not None and not _answers(selected, attribute):
+            selected = select_for_attribute(clauses, question, attribute, topic, frame)
+            if not selected:
+                return declined_answer(frame, province)
+        cited_text = "\n".join(clause_text(c) for c, _ in selected)
+        if coverage(frame.content, cited_text) < COVERAGE_MIN or _other_year(frame, selected):
+            return declined_answer(frame, province)
+    cited: List[Tuple[Clause, List[Fact]]] = [(c, list(fs)) for c, fs in selected]
+    for c, f in computed.used:
+        group = next((g for g in cited if g[0].ref == c.ref), None)
+        if group is None:
+            cited.append((c, [f]))
+        elif f not in group[1]:
+            group[1].append(f)
     skip = {"loan.individual_max"} if details.partners else set()
     fact_lines = [f.say for _, facts in selected for f in facts if f.key not in skip]
-    body = lines + fact_lines  # a computed answer to the graduate's own case comes first
+    body = computed.lines + fact_lines  # a computed answer to the asker's own case comes first
     if not body:
         body = [f"{c.heading}。" for c in clauses[:2]]
     warning = _eligibility_warning([f for _, fs in selected for f in fs], details)
@@ -271,25 +298,34 @@ def province_answer(
 
 
 def topic_answer(
-    kb: KnowledgeBase, topic: str, question: str, region: Optional[Region]
+    kb: KnowledgeBase, topic: str, question: str, region: Optional[Region], frame: Optional[Frame] = None
 ) -> Answer:
     """Answer a recognised topic question; ``region`` is what the conversation resolved."""
     if region is not None and not region.covered:
         return uncovered_answer(region)
+    frame = frame or parse_frame(question, kb.known_text)
     if region is not None:
-        return province_answer(kb, topic, question, region)
+        return province_answer(kb, topic, question, region, frame=frame)
     provinces = kb.provinces_for(topic)
     if not provinces:
-        return unknown_answer()
+        return declined_answer(frame)
     if len(provinces) == 1:
-        return province_answer(kb, topic, question, Region(provinces[0], provinces[0]))
-    parts = [province_answer(kb, topic, question, Region(p, p), label=True) for p in provinces]
+        return province_answer(kb, topic, question, Region(provinces[0], provinces[0]), frame=frame)
+    parts = [province_answer(kb, topic, question, Region(p, p), label=True, frame=frame) for p in provinces]
+    answered = [p for p in parts if p.kind == "policy"]
+    if not answered:
+        return declined_answer(frame)
+    if len(answered) == 1:
+        only = answered[0]
+        missing = "、".join(f"{p}省" for p in provinces if p != only.region)
+        only.text = only.text + f"\n（我们收录的{missing}文件中没有找到这方面的规定。）"
+        return only
     text = (
         "您没有说明所在省份，以下分别列出吉林省和江西省的规定：\n"
-        + "\n\n".join(p.text for p in parts)
+        + "\n\n".join(p.text for p in answered)
         + "\n请告诉我您在哪个省或哪个城市，我可以只给您当地的标准。"
     )
-    citations = [c for p in parts for c in p.citations]
+    citations = [c for p in answered for c in p.citations]
     return Answer(text=text, kind="both_provinces", region=None, topic=topic, citations=citations)
 
 
@@ -303,25 +339,21 @@ def uncovered_answer(region: Region) -> Answer:
     )
 
 
-def unknown_answer() -> Answer:
-    return Answer(
-        text=(
-            "抱歉，这个问题我没有把握回答准确，不想给您错误的信息。"
-            "您可以换个说法再问我，例如“吉林创业担保贷款额度多少”；" + HANDOVER
-        ),
-        kind="unknown",
-    )
-
-
-def search_answer(kb: KnowledgeBase, question: str, hits: Sequence[Hit]) -> Answer:
-    """Answer from the best search hit when it is a strong match; otherwise say we do not know."""
+def search_answer(kb: KnowledgeBase, question: str, hits: Sequence[Hit], frame: Optional[Frame] = None) -> Answer:
+    """Answer from the best search hit when it is a strong match that covers what is asked;
+    otherwise say the documents do not answer it."""
+    frame = frame or parse_frame(question, kb.known_text)
     if not hits or not hits[0].strong:
-        return unknown_answer()
+        return declined_answer(frame)
     clause = hits[0].clause
     region = Region(clause.doc.province, clause.doc.province)
     selected = select_facts([clause], question)
+    if frame.attribute is not None and not _answers(selected, frame.attribute):
+        selected = select_for_attribute([clause], question, frame.attribute, None, frame)
+    if not selected or coverage(frame.content, clause_text(clause)) < COVERAGE_MIN:
+        return declined_answer(frame)
     facts = [f for _, fs in selected for f in fs]
-    body = [f.say for f in facts] or [clause.text[:150] + ("……" if len(clause.text) > 150 else "")]
+    body = [f.say for f in facts]
     text = (
         f"我不完全确定理解了您的问题，以下是{region.province}省最相关的政策条款：\n"
         + "\n".join(f"· {line}" for line in body)

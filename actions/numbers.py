@@ -1,35 +1,33 @@
-"""Numbers graduates write in questions: 两个人合伙, 11人, 十五万, 离校一年, 23岁."""
+"""Numbers people write in questions: 两个人合伙, 我跟室友俩人, 十五万, 每月房租5000, 留了6个, 23岁.
+
+Chinese numerals are read with cn2an (俩/仨 first mapped to 2/3, which cn2an does not know).
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUM = r"(\d+(?:\.\d+)?|[零〇一二两俩三仨四五六七八九十百千]+)"
+_COLLOQUIAL = {"俩": "2", "仨": "3"}
+_NUM = r"(\d+(?:\.\d+)?|[零〇一二两俩三仨四五六七八九十百千万]+)"
 
 
 def parse_number(text: str) -> Optional[float]:
-    """Arabic or Chinese numeral (up to 千) to a number; None if it is neither."""
-    text = text.strip()
+    """Arabic or Chinese numeral to a number; None if it is neither."""
+    text = (text or "").strip()
     if not text:
         return None
+    text = _COLLOQUIAL.get(text, text)
     try:
         return float(text)
     except ValueError:
         pass
-    total, current = 0, 0
-    for ch in text:
-        if ch in _DIGITS:
-            current = _DIGITS[ch]
-        elif ch in _UNITS:
-            total += (current or 1) * _UNITS[ch]
-            current = 0
-        else:
-            return None
-    return float(total + current)
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -37,26 +35,54 @@ class QuestionDetails:
     """Figures a question gives that change the answer."""
 
     partners: Optional[int] = None
-    amount_wan: Optional[float] = None  # amount asked about, in 万元
+    amount_wan: Optional[float] = None  # loan amount asked about, in 万元
     years_since_graduation: Optional[float] = None
     age: Optional[int] = None
+    monthly_cost_yuan: Optional[float] = None  # e.g. 每月房租5000
+    base_amount_yuan: Optional[float] = None  # a standard the asker already knows: 原本1500
+    retained: Optional[int] = None  # interns kept on
+    interns: Optional[int] = None  # interns in all
+    retention_rate: Optional[float] = None  # percent, when given as such
+    contract_years: Optional[float] = None  # length of the contract signed
+    enterprise: bool = False  # the borrower is a company, not a person
+    total_asked: bool = False  # 加起来 / 一共 / 累计: the sum over the whole period
     honour: bool = False
 
+    def merged_over(self, earlier: "QuestionDetails") -> "QuestionDetails":
+        """These details, with what this message does not say taken from ``earlier`` (follow-ups)."""
+        values = {k: (v if v not in (None, False) else getattr(earlier, k)) for k, v in self.__dict__.items()}
+        return QuestionDetails(**values)
 
+
+_PEOPLE = r"(?:个人|个|位|名|人)"
+_TOGETHER = r"(?:一起|共同|合伙|合作|搭伙|联合|合办|创业|干|开|办|搞)"
 _PARTNERS = [
-    re.compile(_NUM + r"\s*(?:个)?(?:人|位|名)(?:一起|共同|合伙|合作|搭伙|联合)"),
-    re.compile(r"(?:合伙人?|股东)(?:有|共|一共)?\s*" + _NUM + r"\s*(?:个|位|名)?"),
-    re.compile(r"(?:我们|咱们)\s*" + _NUM + r"\s*(?:个)?(?:人)"),
+    re.compile(_NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:的)?\s*" + _TOGETHER),
+    re.compile(r"(?:合伙人?|股东)(?:有|共|一共|总共)?\s*" + _NUM + r"\s*(?:个|位|名)?"),
+    re.compile(r"(?:我们|咱们|我们这)\s*" + _NUM + r"\s*" + _PEOPLE),
     re.compile(_NUM + r"\s*(?:个)?(?:人|位)(?:的)?(?:团队|合伙)"),
+    re.compile(_NUM + r"\s*" + _PEOPLE + r"[^，。,.？?]{0,6}?(?:合伙|一起|合作|搭伙|联合)"),
+    re.compile(r"^(?:那|那么|换成|如果是|要是)?\s*" + _NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:呢|的话|合伙)"),
 ]
+# 我跟室友俩人 counts the asker in already; 我和两个同学 does not.
+_WITH_OTHERS = re.compile(r"(?:我|本人)(?:和|跟|与|带着|加上)\s*" + _NUM + r"\s*(?:个|位|名)\s*(?:同学|朋友|室友|伙伴|人|老乡|同事)")
 _AMOUNT = re.compile(_NUM + r"\s*万")
+_YUAN = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万|千|块|元)?"
+_MONTHLY_COST = re.compile(r"(?:每月|每个月|一个月|月)\s*(?:的)?(?:房租|租金|费用|物业费|水电费|成本|花|交)?\s*(?:是|要|大概|差不多)?\s*" + _YUAN)
+_BASE = re.compile(r"(?:原本|原来|本来|标准是|原标准|基础标准)\s*(?:是)?\s*" + _YUAN)
 _YEARS = [
     re.compile(r"(?:毕业|离校)(?:了|已经)?\s*" + _NUM + r"\s*(?:年|个年头)"),
     re.compile(_NUM + r"\s*年(?:前|了)?\s*(?:毕业|离校)"),
 ]
 _JUST_GRADUATED = re.compile(r"刚毕业|应届|今年毕业|还没毕业|即将毕业")
 _AGE = re.compile(_NUM + r"\s*(?:岁|周岁)")
+_INTERNS = re.compile(_NUM + r"\s*(?:个|名|位)?\s*(?:见习生|见习人员|实习生|见习)")
+_RETAINED = re.compile(r"(?:留用|留下|留了|留下来|转正|签了|留)\s*(?:了)?\s*" + _NUM + r"\s*(?:个|名|位|人)")
+_RATE = re.compile(r"留用率\s*(?:是|有|达到|为)?\s*(\d+(?:\.\d+)?)\s*%")
+_CONTRACT = re.compile(r"(?:签|签了|签订)\s*(?:了)?\s*(半年|" + _NUM + r"\s*(?:年|个月))\s*(?:的)?\s*(?:劳动)?合同")
+_ENTERPRISE = re.compile(r"企业|公司|小微|中小微|单位")
 _HONOUR = re.compile(r"荣誉|优秀毕业生|获奖|获得过.{0,6}奖|表彰|先进个人")
+_TOTAL = re.compile(r"加起来|一共|总共|累计|总计|合计能|全部")
 
 
 def _first(patterns: Iterable[re.Pattern], text: str) -> Optional[float]:
@@ -69,19 +95,60 @@ def _first(patterns: Iterable[re.Pattern], text: str) -> Optional[float]:
     return None
 
 
+def _yuan(match: Optional[re.Match]) -> Optional[float]:
+    if not match:
+        return None
+    value = parse_number(match.group(1))
+    if value is None:
+        return None
+    return value * {"万": 10000, "千": 1000}.get(match.group(2) or "", 1)
+
+
+def _contract_years(text: str) -> Optional[float]:
+    match = _CONTRACT.search(text)
+    if not match:
+        return None
+    spec = match.group(1)
+    if spec == "半年":
+        return 0.5
+    value = parse_number(match.group(2))
+    if value is None:
+        return None
+    return value / 12 if spec.endswith("个月") else value
+
+
+def _partners(text: str) -> Optional[float]:
+    with_others = _first([_WITH_OTHERS], text)
+    if with_others:
+        return with_others + 1
+    return _first(_PARTNERS, text)
+
+
 def parse_details(text: str) -> QuestionDetails:
     """Pull the figures out of the question text. Deterministic, so answers are testable."""
     text = text or ""
-    partners = _first(_PARTNERS, text)
+    partners = _partners(text)
     amount = _first([_AMOUNT], text)
     years = _first(_YEARS, text)
     if years is None and _JUST_GRADUATED.search(text):
         years = 0.0
     age = _first([_AGE], text)
+    interns = _first([_INTERNS], text)
+    retained = _first([_RETAINED], text)
+    rate = _first([_RATE], text)
+    monthly = _yuan(_MONTHLY_COST.search(text))
     return QuestionDetails(
         partners=int(partners) if partners and 1 < partners < 1000 else None,
-        amount_wan=amount,
+        amount_wan=amount if monthly is None else None,
         years_since_graduation=years,
         age=int(age) if age else None,
+        monthly_cost_yuan=monthly,
+        base_amount_yuan=_yuan(_BASE.search(text)),
+        retained=int(retained) if retained is not None else None,
+        interns=int(interns) if interns is not None and (retained is None or interns >= retained) else None,
+        retention_rate=rate,
+        contract_years=_contract_years(text),
+        enterprise=bool(_ENTERPRISE.search(text)),
+        total_asked=bool(_TOTAL.search(text)),
         honour=bool(_HONOUR.search(text)),
     )

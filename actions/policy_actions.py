@@ -6,7 +6,8 @@ payload, so every channel gets the same text and ``jiuye ask --jsonl`` can repor
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -14,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answering
 from actions.answering import Answer
+from actions.frame import Frame, parse_frame
 from policies_kb.kb import KnowledgeBase, load_cached
 from jiuye.settings import Settings
 from policies_kb.regions import Region, lookup, resolve
@@ -74,15 +76,6 @@ def region_events(tracker: Tracker, region: Optional[Region]) -> List[Dict[Text,
     return []
 
 
-def question_for_topic(tracker: Tracker, kb: KnowledgeBase, topic: str) -> str:
-    """The text of the most recent user message asking about ``topic`` (for a pending answer)."""
-    intent = kb.topics[topic].intent
-    for event in reversed(tracker.events):
-        if event.get("event") == "user" and (event.get("parse_data") or {}).get("intent", {}).get("name") == intent:
-            return event.get("text") or ""
-    return ""
-
-
 def record_unanswered(tracker: Tracker, text: str, region: Optional[Region], answer: Answer) -> None:
     """Questions we could not answer with confidence go to the console's list, so the knowledge
     base can grow (ID and phone numbers are removed there; it never raises)."""
@@ -91,8 +84,36 @@ def record_unanswered(tracker: Tracker, text: str, region: Optional[Region], ans
     record_safely(text, region.province if region else None, tracker.get_latest_input_channel(), answer.kind)
 
 
+# Intents that carry no question of their own: outside a form they are acknowledged, not answered.
+ACKNOWLEDGE_INTENTS = frozenset({"affirm", "deny"})
+
+
+def previous_frame(tracker: Tracker, kb: KnowledgeBase) -> Optional[Frame]:
+    last = tracker.get_slot("last_question")
+    return parse_frame(last, kb.known_text) if last else None
+
+
+def plan_question(
+    kb: KnowledgeBase, intent: str, frame: Frame, subject: Optional[str], previous: Optional[Frame]
+) -> Tuple[Optional[str], Frame]:
+    """The topic to answer and the frame to answer it with. A message that names its own subject
+    starts a new question; one that does not ("那江西呢", "那利息呢", "五个人呢", "赣州的") keeps the
+    previous subject and changes only what it names: a bare follow-up reuses the previous question
+    with the new numbers merged in; one that names an attribute or a word is asked in its own words,
+    with the previous question's numbers kept."""
+    topic = kb.topic_for_intent(intent)
+    if subject and subject in kb.topics and (topic is None or frame.bare):
+        if previous is not None:
+            details = frame.details.merged_over(previous.details)
+            base = previous if frame.bare else frame
+            return subject, replace(base, details=details)
+        return subject, frame
+    return (topic.id if topic else None), frame
+
+
 class ActionAnswerPolicy(Action):
-    """Answers a recognised policy question, or a region given after we asked for one."""
+    """Answers every message that no rule of its own handles: policy questions, follow-ups, places
+    given after we asked, unsure parses (searched), and stray acknowledgements."""
 
     def name(self) -> Text:
         return "action_answer_policy"
@@ -102,49 +123,36 @@ class ActionAnswerPolicy(Action):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name") or ""
         text = message.get("text") or ""
+        frame = parse_frame(text, kb.known_text)
+        if intent in ACKNOWLEDGE_INTENTS and not frame.content:
+            dispatcher.utter_message(response="utter_acknowledge")
+            return []
+        if intent == "inform" and not frame.content and frame.attribute is None:
+            dispatcher.utter_message(response="utter_inform_outside_form")
+            return []
         region = resolve_region(tracker)
-        topic = kb.topic_for_intent(intent)
-        if topic is None:
-            pending = tracker.get_slot("pending_topic")
-            if pending and pending in kb.topics:
-                answer = answering.topic_answer(kb, pending, question_for_topic(tracker, kb, pending), region)
-            elif region is not None and not region.covered:
-                answer = answering.uncovered_answer(region)
-            elif region is not None:
-                answer = Answer(
-                    text=f"好的，已记下您在{region.province}省。请问您想了解哪方面的政策？例如创业担保贷款、就业见习补贴、档案托管等。",
-                    kind="acknowledge", region=region.province,
-                )
-            else:
-                answer = answering.unknown_answer()
+        subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
+        topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb))
+        if region is not None and not region.covered:
+            answer = answering.uncovered_answer(region)
+        elif topic is not None:
+            answer = answering.topic_answer(kb, topic, frame.text, region, frame)
+        elif region is not None and frame.bare:
+            answer = Answer(
+                text=f"好的，已记下您在{region.province}省。请问您想了解哪方面的政策？例如创业担保贷款、就业见习补贴、档案托管等。",
+                kind="acknowledge", region=region.province,
+            )
         else:
-            answer = answering.topic_answer(kb, topic.id, text, region)
+            hits = kb.search(text, region.province if region else None)
+            answer = answering.search_answer(kb, text, hits, frame)
         if answer.kind == "unknown":
             record_unanswered(tracker, text, region, answer)
         send(dispatcher, answer)
-        pending_topic = answer.topic if answer.kind == "both_provinces" else None
-        return region_events(tracker, region) + [SlotSet("pending_topic", pending_topic)]
-
-
-class ActionSearchFallback(Action):
-    """Low NLU confidence: answer from a strong BM25 match with its citation, else hand over."""
-
-    def name(self) -> Text:
-        return "action_search_fallback"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        kb = knowledge_base()
-        text = (tracker.latest_message or {}).get("text") or ""
-        region = resolve_region(tracker)
-        if region is not None and not region.covered:
-            answer = answering.uncovered_answer(region)
-        else:
-            hits = kb.search(text, region.province if region else None)
-            answer = answering.search_answer(kb, text, hits)
-        logger.info("fallback answered kind=%s", answer.kind)
-        record_unanswered(tracker, text, region, answer)
-        send(dispatcher, answer)
-        return region_events(tracker, region)
+        events = region_events(tracker, region)
+        events.append(SlotSet("pending_topic", answer.topic if answer.kind == "both_provinces" else None))
+        if answer.topic and answer.kind in ("policy", "both_provinces", "search", "not_in_province"):
+            events += [SlotSet("subject", answer.topic), SlotSet("last_question", frame.text)]
+        return events
 
 
 class ActionOutOfScope(Action):

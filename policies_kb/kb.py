@@ -30,6 +30,12 @@ class KnowledgeBase:
             seen.setdefault(c.doc.id, c.doc)
         return sorted(seen.values(), key=lambda d: (d.province, d.date))
 
+    @functools.cached_property
+    def known_text(self) -> str:
+        """Everything the knowledge base says, aliases included: a word absent from it is a
+        subject the documents do not cover."""
+        return "\n".join(clause_text(c) for c in self.clauses) + "\n" + "\n".join(t.name for t in self.topics.values())
+
     def topic_for_intent(self, intent: str) -> Optional[Topic]:
         return self._topic_by_intent.get(intent)
 
@@ -48,6 +54,15 @@ class KnowledgeBase:
         if self._index is None:
             self._index = ClauseIndex(self.clauses)
         return self._index.search(query, province, limit)
+
+
+def clause_text(clause: Clause) -> str:
+    """A clause's heading, text, fact sentences and aliases, for coverage checks."""
+    parts = [clause.heading, clause.section, clause.text]
+    for fact in clause.facts:
+        parts.append(fact.say)
+        parts.extend(fact.keywords)
+    return "\n".join(parts)
 
 
 @functools.lru_cache(maxsize=4)

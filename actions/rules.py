@@ -1,0 +1,204 @@
+"""The rule engine: computes the asker's own case from rules declared in ``policies_kb/rules.yml``.
+
+Each rule kind is one small function of (facts, question details) returning the lines to say, with
+the working shown, and the facts it used (so they are cited). A rule whose facts the province's
+documents do not have is skipped; a rule that only has some of them says what is missing.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from actions.numbers import QuestionDetails
+from policies_kb.model import Clause, Fact
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "policies_kb" / "rules.yml"
+FactRef = Tuple[Clause, Fact]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    when: Tuple[str, ...]
+    params: Dict[str, object]
+
+    def applies(self, details: QuestionDetails) -> bool:
+        return any(getattr(details, name, None) not in (None, False) for name in self.when)
+
+
+@dataclass
+class Computed:
+    lines: List[str]
+    used: List[FactRef]
+
+
+@functools.lru_cache(maxsize=1)
+def load_rules(path: str = str(RULES_FILE)) -> Tuple[Rule, ...]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    rules = []
+    for entry in data["rules"]:
+        when = entry["when"] if isinstance(entry["when"], list) else [entry["when"]]
+        params = {k: v for k, v in entry.items() if k not in ("id", "kind", "when")}
+        if entry["kind"] not in KINDS:
+            raise ValueError(f"{Path(path).name}: rule {entry['id']}: unknown kind {entry['kind']}")
+        rules.append(Rule(entry["id"], entry["kind"], tuple(when), params))
+    return tuple(rules)
+
+
+def fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _money(value_yuan: float) -> str:
+    """5400 → 5400元; 120000 → 12万元 (the unit the documents use for larger sums)."""
+    if value_yuan >= 10000 and (value_yuan / 10000) == round(value_yuan / 10000, 2):
+        return f"{fmt(value_yuan / 10000)}万元"
+    return f"{fmt(value_yuan)}元"
+
+
+def _yuan(fact: Fact) -> float:
+    return float(fact.value or 0) * {"万元": 10000, "亿元": 1e8}.get(fact.unit or "元", 1)
+
+
+def _find(clauses: Sequence[Clause], key: object) -> Optional[FactRef]:
+    for clause in clauses:
+        fact = clause.fact(str(key))
+        if fact is not None:
+            return clause, fact
+    return None
+
+
+def _per_person_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+    per, total = _find(clauses, rule.params["per_person"]), _find(clauses, rule.params["total"])
+    n = d.partners
+    if not n or total is None:
+        return None
+    cap = float(total[1].value or 0)
+    if per is None:
+        return Computed([
+            f"文件规定合伙经营最高贷款额度为{fmt(cap)}万元（未规定每人额度），{n}人合伙合计最高{fmt(cap)}万元。"
+        ], [total])
+    each = float(per[1].value or 0)
+    raw = n * each
+    if raw <= cap:
+        line = f"{n}人合伙：{n} × {fmt(each)}万 = {fmt(raw)}万元，未超过合计上限{fmt(cap)}万元，最高可贷{fmt(raw)}万元。"
+    else:
+        line = (f"{n}人合伙：{n} × {fmt(each)}万 = {fmt(raw)}万元，超过合计上限{fmt(cap)}万元，"
+                f"因此{n}人合计最高可贷{fmt(cap)}万元。")
+    return Computed([line], [per, total])
+
+
+def _cap_check(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+    if not d.amount_wan or d.partners:
+        return None
+    key = rule.params.get("cap_enterprise") if d.enterprise else rule.params["cap"]
+    found = _find(clauses, key) or _find(clauses, rule.params["cap"])
+    if found is None:
+        return None
+    cap = float(found[1].value or 0)
+    asked = d.amount_wan
+    who = "企业" if found[1].key == rule.params.get("cap_enterprise") else "个人"
+    if asked <= cap:
+        line = f"可以：您问的{fmt(asked)}万元在{who}最高额度{fmt(cap)}万元以内（具体额度以经办机构审核为准）。"
+    else:
+        line = f"不能：您问的{fmt(asked)}万元超过了{who}最高额度{fmt(cap)}万元，最多可申请{fmt(cap)}万元。"
+    return Computed([line], [found])
+
+
+def _share_of_cost_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+    rate, cap = _find(clauses, rule.params["rate"]), _find(clauses, rule.params["cap"])
+    if rate is None or cap is None:
+        return None
+    months = int(rule.params.get("cap_months") or 3)
+    cap_yuan = _yuan(cap[1])
+    lines: List[str] = []
+    used = [rate, cap]
+    if d.monthly_cost_yuan:
+        pct = float(rate[1].value or 0)
+        monthly = d.monthly_cost_yuan * pct / 100
+        period_raw = monthly * months
+        period = min(period_raw, cap_yuan)
+        lines.append(f"每月：{fmt(d.monthly_cost_yuan)}元 × {fmt(pct)}% = {_money(monthly)}。")
+        verdict = "未超过" if period_raw <= cap_yuan else "超过了"
+        lines.append(
+            f"每季度：{_money(monthly)} × {months} = {_money(period_raw)}，{verdict}每季最高{_money(cap_yuan)}的上限，"
+            f"每季度可补{_money(period)}。"
+        )
+    term = _find(clauses, rule.params.get("term"))
+    if term is not None:
+        used.append(term)
+        years = float(term[1].value or 0)
+        quarters = int(years * 12 / months)
+        lines.append(f"补贴期限最长{fmt(years)}年（{quarters}个季度），按每季最高{_money(cap_yuan)}计，累计最多{_money(cap_yuan * quarters)}。")
+    return Computed(lines, used) if lines else None
+
+
+def _bonus_above_threshold(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+    bonus, bar = _find(clauses, rule.params["per_person"]), _find(clauses, rule.params["threshold"])
+    if bonus is None or bar is None:
+        return None
+    used = [bonus, bar]
+    each, need = float(bonus[1].value or 0), float(bar[1].value or 0)
+    lines: List[str] = []
+    contract = _find(clauses, rule.params.get("min_contract"))
+    if contract is not None:
+        used.append(contract)
+    if contract is not None and d.contract_years is not None:
+        minimum = float(contract[1].value or 0)
+        if d.contract_years < minimum:
+            lines.append(
+                f"不能：带教补贴要求与留用人员签订{fmt(minimum)}年以上劳动合同，您说的合同期限不满{fmt(minimum)}年，不符合条件。"
+            )
+            return Computed(lines, used)
+    rate = d.retention_rate
+    if rate is None and d.retained is not None and d.interns:
+        rate = 100 * d.retained / d.interns
+        lines.append(f"留用率：{d.retained} ÷ {d.interns} = {fmt(round(rate, 1))}%。")
+    if rate is not None and rate < need:
+        lines.append(f"不能：留用率{fmt(round(rate, 1))}%未达到{fmt(need)}%的要求，不能享受带教补贴。")
+        return Computed(lines, used)
+    if d.retained is not None:
+        prefix = f"留用率达到{fmt(need)}%以上，" if rate is not None else f"如留用率达到{fmt(need)}%以上，"
+        tail = "。"
+        if contract is not None:
+            tail = f"（还须与留用人员签订{fmt(float(contract[1].value or 0))}年以上劳动合同并缴纳社会保险）。"
+        lines.append(f"{prefix}带教补贴：{d.retained} × {fmt(each)}元 = {_money(d.retained * each)}{tail}")
+    return Computed(lines, used) if lines else None
+
+
+def _percent_uplift(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+    rate = _find(clauses, rule.params["rate"])
+    if rate is None or not d.base_amount_yuan:
+        return None
+    pct = float(rate[1].value or 0)
+    raised = d.base_amount_yuan * (1 + pct / 100)
+    return Computed([
+        f"上浮后：{fmt(d.base_amount_yuan)}元 × (1 + {fmt(pct)}%) = {_money(raised)}（仅限目录内的职业培训）。"
+    ], [rate])
+
+
+KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails], Optional[Computed]]] = {
+    "per_person_capped": _per_person_capped,
+    "cap_check": _cap_check,
+    "share_of_cost_capped": _share_of_cost_capped,
+    "bonus_above_threshold": _bonus_above_threshold,
+    "percent_uplift": _percent_uplift,
+}
+
+
+def compute(clauses: Sequence[Clause], details: QuestionDetails) -> Computed:
+    """Every applicable rule's lines, in file order, over the province's clauses."""
+    result = Computed([], [])
+    for rule in load_rules():
+        if not rule.applies(details):
+            continue
+        computed = KINDS[rule.kind](rule, clauses, details)
+        if computed is not None:
+            result.lines += computed.lines
+            result.used += computed.used
+    return result

@@ -1,0 +1,128 @@
+"""The question frame (attribute, numbers, content words), coverage and the rule engine."""
+from __future__ import annotations
+
+import pytest
+
+from actions import answering, rules
+from actions.frame import coverage, covers, parse_frame
+from actions.numbers import parse_details
+from policies_kb.regions import Region, lookup
+
+JILIN = Region("吉林", "吉林")
+JIANGXI = Region("江西", "江西")
+
+
+@pytest.mark.parametrize("text, partners", [
+    ("我跟室友俩人在长春合伙开店", 2),
+    ("我们五个一起干", 5),
+    ("九个人在长春合伙创业", 9),
+    ("我和两个同学合伙", 3),
+    ("那五个人呢", 5),
+    ("一个人创业能贷多少", None),
+])
+def test_people_in_a_partnership(text, partners):
+    assert parse_details(text).partners == partners
+
+
+def test_figures_for_the_rules():
+    d = parse_details("我们公司招了10个见习生 期满留了6个 都签了两年合同")
+    assert (d.interns, d.retained, d.contract_years, d.enterprise) == (10, 6, 2.0, True)
+    assert parse_details("只签了半年劳动合同").contract_years == 0.5
+    assert parse_details("每月房租5000 每个月能补多少").monthly_cost_yuan == 5000
+    assert parse_details("每月费用一万五").monthly_cost_yuan == 15000
+    assert parse_details("标准原本1500").base_amount_yuan == 1500
+    assert parse_details("能批300万不").amount_wan == 300
+
+
+@pytest.mark.parametrize("text, attribute", [
+    ("吉林创业贷款能贷50万吗", "yes_no_amount"),
+    ("见习补贴怎么定的", "standard"),
+    ("要补多久", "duration"),
+    ("三支一扶什么时候报名", "deadline"),
+    ("公务员计划招录多少人", "quota"),
+    ("档案去哪托管", "procedure"),
+    ("有没有人工咨询电话", "contact"),
+    ("哪个市排第一", "ranking"),
+])
+def test_attribute_asked(kb, text, attribute):
+    assert parse_frame(text, kb.known_text).attribute.id == attribute
+
+
+def test_asker_and_content_words(kb):
+    frame = parse_frame("我们单位招了应届生，人才公寓怎么申请", kb.known_text)
+    assert frame.asker == "employer"
+    assert "公寓" in frame.content and "单位" not in frame.content
+    assert parse_frame("那江西呢", kb.known_text).bare
+    assert parse_frame("五个人呢", kb.known_text).bare
+
+
+def test_coverage_is_by_words_with_person_suffixes_and_character_pairs():
+    assert covers("参加就业见习的人员", "见习生")
+    assert covers("西部志愿者计划招募200人", "西部计划")
+    assert not covers("全国统一考试 国家", "国家线")
+    assert coverage(["人才", "公寓"], "人才编制池") == 0.5
+    assert coverage([], "anything") == 1.0
+
+
+def test_partnership_rule_shows_its_working(kb):
+    computed = rules.compute(kb.clauses_for("loan", "吉林"), parse_details("我们五个一起干"))
+    assert computed.lines == ["5人合伙：5 × 22万 = 110万元，未超过合计上限220万元，最高可贷110万元。"]
+    capped = rules.compute(kb.clauses_for("loan", "吉林"), parse_details("我们12个人合伙"))
+    assert "超过合计上限220万元" in capped.lines[0] and "最高可贷220万元" in capped.lines[0]
+    jiangxi = rules.compute(kb.clauses_for("loan", "江西"), parse_details("三个人合伙"))
+    assert "200万元" in jiangxi.lines[0] and "未规定每人额度" in jiangxi.lines[0]
+
+
+def test_yes_no_against_the_cap(kb):
+    no = rules.compute(kb.clauses_for("loan", "吉林"), parse_details("能批300万不"))
+    assert no.lines[0].startswith("不能") and "20万元" in no.lines[0]
+    company = rules.compute(kb.clauses_for("loan", "江西"), parse_details("我们公司能贷500万吗"))
+    assert company.lines[0].startswith("可以") and "600万元" in company.lines[0]
+
+
+def test_share_of_monthly_costs_within_the_quarterly_cap(kb):
+    computed = rules.compute(kb.clauses_for("incubation", "江西"), parse_details("每月房租5000"))
+    text = "".join(computed.lines)
+    assert "5000元 × 60% = 3000元" in text and "每季度可补9000元" in text
+    capped = "".join(rules.compute(kb.clauses_for("incubation", "江西"), parse_details("每月费用8000")).lines)
+    assert "1.44万元" in capped and "每季度可补1万元" in capped
+    total = "".join(rules.compute(kb.clauses_for("incubation", "江西"), parse_details("加起来最多补多少")).lines)
+    assert "累计最多12万元" in total
+
+
+def test_retention_bonus_only_above_the_rate(kb):
+    clauses = kb.clauses_for("internship", "吉林")
+    paid = "".join(rules.compute(clauses, parse_details("招了10个见习生 留了6个")).lines)
+    assert "6 ÷ 10 = 60%" in paid and "1.2万元" in paid
+    refused = "".join(rules.compute(clauses, parse_details("招了10个见习生 留了3个")).lines)
+    assert "不能" in refused and "2000" not in refused.split("不能")[1][:5]
+    short = "".join(rules.compute(clauses, parse_details("只签了半年合同")).lines)
+    assert short.startswith("不能")
+
+
+def test_rules_name_facts_that_exist(kb):
+    keys = {f.key for c in kb.clauses for f in c.facts}
+    for rule in rules.load_rules():
+        for name, value in rule.params.items():
+            if isinstance(value, str) and "." in value:
+                assert value in keys, f"rule {rule.id}: {name} names unknown fact {value}"
+
+
+@pytest.mark.parametrize("topic, question, region", [
+    ("civil_service", "吉林毕业生有人才公寓可以申请吗", JILIN),
+    ("grassroots", "江西三支一扶什么时候报名 要服务几年", JIANGXI),
+    ("grassroots", "西部计划志愿者每月生活补贴多少", None),
+    ("results_2022", "吉林2023年城镇新增就业目标是多少", JILIN),
+    ("civil_service", "延边考公务员 会朝鲜语能加分吗", lookup("延边")),
+])
+def test_questions_the_documents_do_not_answer_are_declined(kb, topic, question, region):
+    answer = answering.topic_answer(kb, topic, question, region)
+    assert answer.kind == "unknown" and not answer.citations
+    assert "12333" in answer.text and "万" not in answer.text
+
+
+def test_attribute_picks_the_fact_that_answers_it(kb):
+    standard = answering.topic_answer(kb, "internship", "见习生补贴怎么定的", JILIN)
+    assert "最低工资" in standard.text
+    term = answering.topic_answer(kb, "loan", "贷款能贷几年", JILIN)
+    assert "三年" in term.text
