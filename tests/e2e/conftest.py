@@ -36,13 +36,21 @@ def ask_env(tmp_path, model_path) -> Dict[str, str]:
     return env
 
 
-def run_jsonl(requests: Iterable[Dict], env: Dict[str, str], timeout: float = 600) -> List[Dict]:
-    """Send request objects (or raw strings) to `jiuye ask --jsonl`; return the parsed replies."""
+def run_jsonl_process(
+    requests: Iterable[Dict], env: Dict[str, str], timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """Send request objects (or raw strings) to one `jiuye ask --jsonl` process; return the
+    finished process (stdout: one JSON line per request; stderr: the logs)."""
     lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in requests]
-    result = subprocess.run(
+    return subprocess.run(
         [JIUYE, "ask", "--jsonl"], input="\n".join(lines) + "\n", capture_output=True, text=True,
         env=env, cwd=PROJECT_DIR, timeout=timeout,
     )
+
+
+def run_jsonl(requests: Iterable[Dict], env: Dict[str, str], timeout: float = 600) -> List[Dict]:
+    """Send request objects (or raw strings) to `jiuye ask --jsonl`; return the parsed replies."""
+    result = run_jsonl_process(requests, env, timeout)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stdout
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
