@@ -127,7 +127,7 @@ class ActionAnswerPolicy(Action):
         if intent in ACKNOWLEDGE_INTENTS and not frame.content:
             dispatcher.utter_message(response="utter_acknowledge")
             return []
-        if intent == "inform" and not frame.content and frame.attribute is None:
+        if intent == "inform" and frame.attribute is None:  # a form answer with no form open
             dispatcher.utter_message(response="utter_inform_outside_form")
             return []
         region = resolve_region(tracker)

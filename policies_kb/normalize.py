@@ -20,6 +20,7 @@ import unicodedata
 from typing import Dict, Iterable, List, Optional
 
 from policies_kb.lexicon import load_lexicon
+from policies_kb.regions import lookup
 from policies_kb.text import POLICY_TERMS, ensure_dictionary
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -46,7 +47,10 @@ def policy_vocabulary(extra: Iterable[str] = ()) -> List[str]:
         for line in POLICY_TERMS.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 words.add(line.split()[0])
-    return sorted(w for w in words if 2 <= len(w) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", w))
+    # Place names are left out: 吉林事业单位 must not become 吉林市业单位.
+    return sorted(
+        w for w in words if 2 <= len(w) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", w) and lookup(w) is None
+    )
 
 
 class TypoRepairer:
@@ -109,10 +113,10 @@ def normalize(text: Optional[str], repairer: Optional[TypoRepairer] = None) -> s
         return text
     with _lock:  # OpenCC's converter object is not documented as thread-safe
         text = _converter().convert(text)
-    lowered = text.lower()
     for variant, standard in load_lexicon().variants:
-        if variant in lowered:
-            lowered = lowered.replace(variant, standard)
-    # Keep the original case of Latin letters unless a variant rewrote the text.
-    text = lowered if lowered != text.lower() else text
+        if variant.isascii():  # whole words only, any case: "loan" but not "loans" inside a name
+            text = re.sub(rf"(?i)(?<![a-z]){re.escape(variant)}(?![a-z])", standard, text)
+        elif variant in text:
+            text = text.replace(variant, standard)
+    text = re.sub(r"(?<=[\d多少几])\s*[wW](?![a-zA-Z])", "万", text)  # 50w -> 50万
     return (repairer or default_repairer()).repair(text)
