@@ -18,11 +18,11 @@ from typing import Callable, Optional, TextIO, TypeVar
 T = TypeVar("T")
 
 
-def read_password(from_stdin: bool, stdin: TextIO = sys.stdin,
+def read_password(from_stdin: bool, stdin: Optional[TextIO] = None,
                   prompt: Callable[[str], str] = getpass.getpass) -> Optional[str]:
     """One line from stdin (for scripts), or typed twice at a prompt that does not echo."""
     if from_stdin:
-        line = stdin.readline()
+        line = (stdin or sys.stdin).readline()
         return line.rstrip("\r\n") if line else None
     first = prompt("密码：")
     if prompt("再次输入密码：") != first:
