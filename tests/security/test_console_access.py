@@ -35,8 +35,8 @@ from registry.models import utcnow
 from registry.store import RegistrationStore
 from tests.conftest import ROOT
 from tests.console.helpers import ID_NUMBER, PASSWORD, ConsoleServer, concrete, csrf_from, login, register, routes
-from tests.registry.helpers import migrated_sqlite
-from tests.support.postgres import migrated_schema, scratch_database
+from tests.registry.conftest import engine, sqlite_template  # noqa: F401  (migrated ledger: SQLite, PostgreSQL)
+from tests.support.postgres import scratch_database
 
 SUPERVISOR = "chief"
 GATEWAY_ADDRESS = "127.0.0.1"  # every request below comes from here, as through the gateway
@@ -44,23 +44,7 @@ FAIR_FORM = {
     "code": "sec-2030-spring", "name": "长春市春季专场招聘会", "starts_at": "2030-04-12T09:00",
     "ends_at": "2030-04-12T15:00", "city": "长春", "address": "长春国际会展中心1号馆", "organiser": "长春市人社局",
 }
-PRE_ROLES = "b002_drop_channel_subscriptions"  # the revision before c02_console_roles
-
-
-@pytest.fixture(scope="module")
-def sqlite_template(tmp_path_factory):
-    return tmp_path_factory.mktemp("console-access-template")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request, tmp_path, sqlite_template):
-    if request.param == "sqlite":
-        engine = make_engine(migrated_sqlite(tmp_path / "jiuye.db", sqlite_template))
-        yield engine
-        engine.dispose()
-        return
-    with migrated_schema("jiuye_sec_console") as engine:
-        yield engine
+ROLES_REVISION = "c02_console_roles"
 
 
 @pytest.fixture
@@ -205,12 +189,17 @@ def test_forwarded_for_is_honoured_only_for_the_configured_hop_count(engine, kb,
         assert audit_rows(services, audit.LOGIN)[0][1:4] == (SUPERVISOR, SUPERVISOR, GATEWAY_ADDRESS)
 
 
-def test_the_address_setting_is_validated():
+def test_the_address_setting_is_validated_at_start(monkeypatch):
+    from jiuye.preflight import problems
+    from jiuye.settings import Settings
+
     assert ConsoleConfig.from_env({}).proxies_count == 0
     assert ConsoleConfig.from_env({"JIUYE_PROXIES_COUNT": "2"}).proxies_count == 2
     for bad in ("-1", "one", "1.5"):
         with pytest.raises(ValueError, match="JIUYE_PROXIES_COUNT"):
             ConsoleConfig.from_env({"JIUYE_PROXIES_COUNT": bad})
+    monkeypatch.setenv("JIUYE_PROXIES_COUNT", "-1")
+    assert "JIUYE_PROXIES_COUNT" in problems(Settings.from_env())  # `jiuye run` / `jiuye rasa` stop with one line
 
 
 def test_compose_trusts_exactly_the_gateway_and_does_not_publish_the_rasa_port():
@@ -442,7 +431,10 @@ def test_existing_accounts_become_operators_and_keep_their_sessions(engine):
             (command.downgrade if downgrade else command.upgrade)(config, revision)
             connection.commit()
 
-    to(PRE_ROLES, downgrade=True)
+    from alembic.script import ScriptDirectory
+
+    before = ScriptDirectory.from_config(alembic_config()).get_revision(ROLES_REVISION).down_revision
+    to(before, downgrade=True)
     now = utcnow()
     insert_user = text("INSERT INTO staff_users (username, display_name, password_hash, active, created_at, "
                        "password_changed_at) VALUES (:name, :name, 'scrypt$x', :yes, :now, :now)")
