@@ -10,7 +10,10 @@ Every route is guarded by one blueprint request middleware: a route is reachable
 session only if its handler is marked ``@public`` (the login page), and every POST must carry the
 CSRF token (the session's, or the login form's double-submit token) and must not come from
 another origin. A route added later is therefore protected by default; tests enumerate the
-blueprint's routes to check it.
+blueprint's routes to check it. Handlers marked ``@supervisor_only(what)`` (full ID numbers,
+job-fair broadcasts, account administration) answer an operator with a 403 page and an audit
+entry before the handler runs. The same middleware works out the client's address
+(``web.real_client_address``) once for the throttle and the audit log.
 """
 from __future__ import annotations
 
@@ -21,11 +24,12 @@ from rasa.core.channels.channel import InputChannel
 from sanic import Blueprint
 from sanic.request import Request
 
-from console import csrf, sessions, web
+from console import audit, csrf, sessions, web
 from console.answer_aid import Dialogue, RasaDialogue
 from console.services import ConsoleServices, ServicesHolder
 
 PUBLIC_ATTR = "console_public"
+SUPERVISOR_ATTR = "console_supervisor_only"
 NAME = "console"
 URL_PREFIX = "/console"
 
@@ -38,6 +42,23 @@ def public(handler: Callable) -> Callable:
 
 def is_public(handler: Any) -> bool:
     return bool(getattr(handler, PUBLIC_ATTR, False))
+
+
+def supervisor_only(what: str) -> Callable[[Callable], Callable]:
+    """Mark a handler as allowed to supervisors only; ``what`` (Chinese) names the action on the
+    refusal page and in the audit log."""
+    def mark(handler: Callable) -> Callable:
+        setattr(handler, SUPERVISOR_ATTR, what)
+        return handler
+    return mark
+
+
+def supervisor_action(handler: Any) -> Optional[str]:
+    """What a supervisor-only handler does, or None when any staff member may use it."""
+    return getattr(handler, SUPERVISOR_ATTR, None)
+
+
+NOT_ALLOWED = "“{what}”仅限主管账号操作。您的账号是坐席账号，本次尝试已记入审计日志；如确需办理，请联系主管。"
 
 
 class Console:
@@ -57,8 +78,18 @@ def _refuse(request: Request):
     return web.json_error("未登录或登录已过期", 401)
 
 
+async def _deny(request: Request, services: ConsoleServices, info: sessions.SessionInfo, what: str):
+    """An operator asked for a supervisor's action: audited, then a 403 in Chinese."""
+    await services.run(lambda s: audit.write(s, audit.DENIED, actor=info.username, target=request.path[:100],
+                                             ip=web.client_ip(request), detail=f"{request.method} {what}"))
+    message = NOT_ALLOWED.format(what=what)
+    if web.is_api(request):
+        return web.json_error(message, 403)
+    return web.page(request, "无权操作", web.message_box(message, True), status=403)
+
+
 def build_blueprint(console: Console) -> Blueprint:
-    from console import views_answer, views_auth, views_fairs, views_ledger, views_unanswered
+    from console import views_answer, views_auth, views_fairs, views_ledger, views_staff, views_unanswered
 
     bp = Blueprint(NAME)
 
@@ -68,6 +99,8 @@ def build_blueprint(console: Console) -> Blueprint:
         handler = request.route.handler if request.route else None
         open_route = is_public(handler)
         services = await console.services()
+        request.ctx.client_ip = web.real_client_address(
+            request.ip, request.headers.getall("x-forwarded-for", []), services.config.proxies_count)
         info = None
         token = request.cookies.get(sessions.COOKIE)
         if token:
@@ -82,13 +115,16 @@ def build_blueprint(console: Console) -> Blueprint:
                     return web.json_error("请求校验失败（CSRF）", 403)
                 return web.page(request, "请求被拒绝", web.message_box("页面已过期或请求来源不正确，请刷新页面后重试。", True),
                                 status=403)
+        what = supervisor_action(handler)
+        if what is not None and info is not None and not info.is_supervisor:
+            return await _deny(request, services, info, what)
         return None
 
     @bp.middleware("response")
     async def headers(request: Request, response: Any):
         web.security_headers(request, response)
 
-    for module in (views_auth, views_answer, views_ledger, views_fairs, views_unanswered):
+    for module in (views_auth, views_answer, views_ledger, views_fairs, views_unanswered, views_staff):
         module.register(bp, console)
     return bp
 

@@ -110,8 +110,9 @@ def impact_warning(impact: fairs.Impact) -> Markup:
 
 
 def detail(preview: Preview, config: SchedulerConfig, counts: Dict[str, int], sent: fairs.Sent,
-           recipients: List[fairs.Recipient], message: Markup) -> Markup:
-    """The fair page: notice plan and progress, what was sent, who matches now, the exact text."""
+           recipients: List[fairs.Recipient], message: Markup, can_edit: bool = True) -> Markup:
+    """The fair page: notice plan and progress, what was sent, who matches now, the exact text.
+    The 编辑 button only for those allowed to change what is broadcast (supervisors)."""
     fair = preview.fair
     notices = render.join(render.fragment(
         "<tr><td>提前{}{}</td><td>{}</td><td>{}</td></tr>", n.offset[:-1], UNITS[n.offset[-1]], config.local(n.sends_from).strftime("%Y-%m-%d %H:%M"),
@@ -124,7 +125,9 @@ def detail(preview: Preview, config: SchedulerConfig, counts: Dict[str, int], se
     template = render.join(render.fragment("<tr><th>{}</th><td>{}</td></tr>", key, value["value"])
                            for key, value in preview.rendered.template_data.items())
     return render.render(
-        "fair.html", message=message, id=fair.id, code=fair.code,
+        "fair.html", message=message, code=fair.code,
+        edit=render.fragment('<a class="button" href="/console/fairs/{}/edit" id="edit-fair">编辑</a>', fair.id)
+        if can_edit else "",
         status="已取消" if fair.cancelled else "有效", updated=render.when(fair.updated_at),
         notices=notices, queued=counts.get("queued", 0), sent=counts.get("sent", 0), failed=counts.get("failed", 0),
         sent_section=sent_section(sent), count=len(preview.recipients),

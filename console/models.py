@@ -6,6 +6,10 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, St
 
 from registry.models import Base, utcnow
 
+OPERATOR = "operator"
+SUPERVISOR = "supervisor"
+ROLES = {OPERATOR: "坐席", SUPERVISOR: "主管"}  # only a supervisor reveals full ID numbers and sends broadcasts
+
 
 class StaffUser(Base):
     """A hotline operator who may log in to the console (created with `jiuye console add-user`)."""
@@ -19,6 +23,24 @@ class StaffUser(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     password_changed_at = Column(DateTime, nullable=False, default=utcnow)
+    # One of ROLES, checked by the code that sets it (a CHECK constraint would make SQLite rebuild
+    # the table, which cascades to staff_sessions).
+    role = Column(String(20), nullable=False, default=OPERATOR, server_default=OPERATOR)
+
+
+class LoginLock(Base):
+    """A lock on logins for a user name (``scope`` account) or a client address (``scope``
+    address), set when failures reach the limit. Failures are counted from the audit log, only
+    after the last lock of the same key ended, so neither refused attempts during a lock nor the
+    failures that caused it can extend or renew it. Unlocking sets ``locked_until`` to now.
+    User names are locked whether or not the account exists (no enumeration)."""
+
+    __tablename__ = "staff_login_locks"
+
+    scope = Column(String(10), primary_key=True)
+    key = Column(String(100), primary_key=True)
+    locked_at = Column(DateTime, nullable=False, default=utcnow)
+    locked_until = Column(DateTime, nullable=False, index=True)
 
 
 class StaffSession(Base):

@@ -13,6 +13,8 @@ from typing import Iterable, Optional, Sequence
 
 from markupsafe import Markup, escape
 
+from console.models import OPERATOR, ROLES, SUPERVISOR
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
@@ -25,6 +27,7 @@ NAV = (
     ("unanswered", "/console/unanswered", "未答问题"),
     ("audit", "/console/audit", "审计日志"),
 )
+SUPERVISOR_NAV = (("staff", "/console/staff", "账号管理"),)
 
 
 @functools.lru_cache(maxsize=None)
@@ -83,16 +86,18 @@ def hidden_csrf(token: str) -> Markup:
 
 
 def page(title: str, body: Markup, nonce: str, active: str = "", user: Optional[str] = None,
-         csrf_token: str = "") -> str:
-    """The whole document: layout, navigation (when logged in), inlined CSS and JS."""
+         csrf_token: str = "", role: str = OPERATOR) -> str:
+    """The whole document: layout, navigation (when logged in; 账号管理 for supervisors), inlined
+    CSS and JS."""
     nav = Markup("")
     if user:
+        items = NAV + (SUPERVISOR_NAV if role == SUPERVISOR else ())
         links = join(
             fragment('<a href="{}"{}>{}</a>', href, Markup(' class="active" aria-current="page"') if key == active else "",
                      label)
-            for key, href, label in NAV
+            for key, href, label in items
         )
-        nav = render("nav.html", links=links, user=user, csrf=hidden_csrf(csrf_token))
+        nav = render("nav.html", links=links, user=user, role=ROLES.get(role, role), csrf=hidden_csrf(csrf_token))
     return str(render(
         "layout.html", title=title, nonce=nonce, css=Markup(_read(STATIC / "console.css")),
         js=Markup(_read(STATIC / "console.js")) if user else Markup(""), nav=nav, body=body,

@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from console.config import ConsoleConfig
-from console.models import StaffSession, StaffUser
+from console.models import OPERATOR, SUPERVISOR, StaffSession, StaffUser
 from registry.models import utcnow
 
 COOKIE = "jiuye_console"
@@ -27,6 +27,11 @@ class SessionInfo:
     username: str
     display_name: str
     csrf_token: str
+    role: str = OPERATOR
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == SUPERVISOR
 
 
 def token_hash(token: str) -> str:
@@ -48,7 +53,8 @@ def create(session: Session, user_id: int, ip: Optional[str], config: ConsoleCon
 def lookup(session: Session, token: Optional[str], config: ConsoleConfig,
            now: Optional[dt.datetime] = None) -> Optional[SessionInfo]:
     """The live session behind a cookie token, or None (unknown, expired, idle, user disabled).
-    Expired and idle sessions are deleted; a live one has its last-seen time refreshed."""
+    Expired and idle sessions are deleted; a live one has its last-seen time refreshed. The role
+    is read from the account on every request, so a role change applies at once."""
     if not token or len(token) > 200:
         return None
     now = now or utcnow()
@@ -61,13 +67,19 @@ def lookup(session: Session, token: Optional[str], config: ConsoleConfig,
         return None
     if now - row.last_seen_at >= _TOUCH_EVERY:
         row.last_seen_at = now
-    return SessionInfo(row.token_hash, user.id, user.username, user.display_name or user.username, row.csrf_token)
+    return SessionInfo(row.token_hash, user.id, user.username, user.display_name or user.username, row.csrf_token,
+                       user.role)
 
 
 def end(session: Session, token: Optional[str]) -> bool:
     if not token:
         return False
     return session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash(token))).rowcount == 1
+
+
+def end_all(session: Session, user_id: int) -> int:
+    """End every session of a user (password reset, account disabled); returns how many."""
+    return session.execute(delete(StaffSession).where(StaffSession.user_id == user_id)).rowcount
 
 
 def set_cookie(response: Any, name: str, value: str, secure: bool, max_age: Optional[int] = None) -> None:

@@ -16,10 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from console import audit, fair_pages, fairs, render, web
-from console.channel import Console
+from console.channel import Console, supervisor_only
 
 logger = logging.getLogger(__name__)
 NO_SUCH = "没有找到该招聘会。"
+# Saving a fair is what sends: the scheduler announces every fair in the table to its matching
+# subscribers, and a changed start time is announced again. So creating and editing are a
+# supervisor's (the forms too, so nobody fills one in for nothing).
+BROADCAST = "新建或修改招聘会（向订阅用户群发通知）"
 
 
 def _config():
@@ -69,7 +73,9 @@ def register(bp: Blueprint, console: Console) -> None:
             f.id, f.name, render.when(f.starts_at), "线上" if f.online else (f.city or ""), "已取消" if f.cancelled else "",
             recipients, c.get("queued", 0), c.get("sent", 0), c.get("failed", 0))
             for f, c, recipients in found) or Markup('<tr><td colspan="8" class="empty">暂无招聘会。</td></tr>')
-        body = Markup('<p><a class="button" href="/console/fairs/new" id="new-fair">新建招聘会</a></p>') + render.render(
+        new = (Markup('<p><a class="button" href="/console/fairs/new" id="new-fair">新建招聘会</a></p>')
+               if web.staff(request).is_supervisor else Markup('<p class="hint">新建、修改招聘会（会向订阅用户发送通知）需主管账号。</p>'))
+        body = new + render.render(
             "table_page.html", table_id="fairs", hint="招聘会通知的发送进度（排队中 / 已发送 / 失败）；预计接收人数为当前符合地区和专业条件的订阅用户数。点击名称查看接收人和通知原文。",
             head=Markup("<th>名称</th><th>开始时间</th><th>地点</th><th>状态</th><th>预计接收</th><th>排队中</th><th>已发送</th><th>失败</th>"),
             rows=rows,
@@ -83,10 +89,12 @@ def register(bp: Blueprint, console: Console) -> None:
 
 
     @bp.get("/fairs/new")
+    @supervisor_only(BROADCAST)
     async def new_fair(request: Request):
         return _form_page(request, "新建招聘会", "/console/fairs/new", {}, {})
 
     @bp.post("/fairs/new")
+    @supervisor_only(BROADCAST)
     async def create_fair(request: Request):
         services = await console.services()
         raw, tz = fairs.form_input(request.form), _config().tz
@@ -139,10 +147,11 @@ def register(bp: Blueprint, console: Console) -> None:
             return _missing(request)
         data, counts, sent, recipients = found
         message = web.message_box("已保存。") if request.args.get("saved") else Markup("")
-        body = fair_pages.detail(data, config, counts, sent, recipients, message)
+        body = fair_pages.detail(data, config, counts, sent, recipients, message, web.staff(request).is_supervisor)
         return web.page(request, f"招聘会：{data.fair.name}", body, active="fairs")
 
     @bp.get("/fairs/<fair_id:str>/edit")
+    @supervisor_only(BROADCAST)
     async def edit_form(request: Request, fair_id: str):
         tz = _config().tz
         found = await _load(fair_id, lambda s, fair: (fairs.form_values(fair, tz), fairs.version_of(fair, tz),
@@ -155,6 +164,7 @@ def register(bp: Blueprint, console: Console) -> None:
                           warning=warning, back=f"/console/fairs/{fair_id}")
 
     @bp.post("/fairs/<fair_id:str>/edit")
+    @supervisor_only(BROADCAST)
     async def edit_fair(request: Request, fair_id: str):
         number = _fair_id(fair_id)
         if number is None:

@@ -11,7 +11,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from console import audit, ledger, render, web
-from console.channel import Console
+from console.channel import Console, supervisor_only
 from registry.models import SERVICE_KINDS, utcnow
 from registry.phone import mask as mask_phone
 from registry.store import RegistrationView
@@ -19,6 +19,16 @@ from registry.store import RegistrationView
 REG_NO = re.compile(r"^JY[0-9A-Z]{6,18}$")
 NO_SUCH = "没有找到该登记记录。"
 SAVED = "已记录服务。"
+REVEAL = "查看完整身份证号"
+
+
+def _reveal_control(reg_no: str, csrf: Markup, supervisor: bool) -> Markup:
+    """The reveal button for supervisors; operators see why there is none."""
+    if not supervisor:
+        return Markup('<span class="hint" id="reveal-supervisor-only">查看完整号码需主管账号</span>')
+    return render.fragment(
+        '<form class="inline" method="post" action="/console/registrations/{}/reveal">{}<button type="submit" '
+        'id="reveal" title="查看将记入审计日志">查看完整号码</button></form>', reg_no, csrf)
 
 
 def _flags(view: RegistrationView) -> Markup:
@@ -91,6 +101,8 @@ def register(bp: Blueprint, console: Console) -> None:
         records = await services.call(services.store.services, reg_no)
         progress = ledger.progress(view.created_at, ledger.service_counts(records))
         followups = await services.call(ledger.follow_up_history, services.store, reg_no)
+        user = web.staff(request)
+        csrf = render.hidden_csrf(user.csrf_token)
         body = render.render(
             "registration.html", message=message, reg_no=view.reg_no, flags=_flags(view), name=view.name,
             id_number=full_id or view.id_masked, phone=view.phone, created_at=render.when(view.created_at),
@@ -99,7 +111,7 @@ def register(bp: Blueprint, console: Console) -> None:
             intention=view.intention,
             wanted="、".join(x for x in (view.wanted_job, view.wanted_industry, view.wanted_region) if x) or "—",
             hardship=view.hardship, channel=view.channel, status="有效" if view.status == "active" else "已关闭",
-            csrf=render.hidden_csrf(web.staff(request).csrf_token), steps=_steps_html(progress),
+            csrf=csrf, reveal=_reveal_control(view.reg_no, csrf, user.is_supervisor), steps=_steps_html(progress),
             kind_options=render.join(render.fragment('<option value="{}">{}</option>', k, ledger.SERVICE_LABELS[k])
                                      for k in SERVICE_KINDS),
             today=(utcnow() + dt.timedelta(hours=8)).date().isoformat(),
@@ -120,6 +132,7 @@ def register(bp: Blueprint, console: Console) -> None:
         return await detail_page(request, reg_no, message)
 
     @bp.post("/registrations/<reg_no:str>/reveal")
+    @supervisor_only(REVEAL)
     async def reveal(request: Request, reg_no: str):
         services = await console.services()
         user = web.staff(request)

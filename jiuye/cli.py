@@ -180,7 +180,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    """Staff console administration (console/cli.py): add-user."""
+    """Staff console administration (console/cli.py): add-user, list, disable, enable, set-role, unlock."""
     return args.console_func(args)
 
 

@@ -7,7 +7,14 @@ from jiuye.settings import Settings
 
 
 def problems(settings: Settings) -> Optional[str]:
+    from console.config import ConsoleConfig, console_enabled
     from policies_kb.loader import KnowledgeBaseError, load_documents
+
+    if console_enabled():
+        try:
+            ConsoleConfig.from_env()
+        except ValueError as exc:
+            return f"console settings: {exc}"
 
     if not settings.model_path.exists():
         return f"no trained model at {settings.model_path}; run `jiuye train` (or `make run`) first"

@@ -1,5 +1,6 @@
 """Fixtures for the console tests: a fresh SQLite ledger with a key, the console's services on it,
-one staff account, and the in-process console server."""
+two staff accounts (``operator``, an operator, and ``chief``, a supervisor), and the in-process
+console server."""
 from __future__ import annotations
 
 import secrets
@@ -10,7 +11,7 @@ from console.config import ConsoleConfig
 from registry.crypto import IdCipher
 from registry.db import make_engine, migrate
 from registry.store import RegistrationStore
-from tests.console.helpers import PASSWORD, ConsoleServer
+from tests.console.helpers import PASSWORD, SUPERVISOR_NAME, ConsoleServer
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def store(tmp_path) -> RegistrationStore:
 
 @pytest.fixture
 def config() -> ConsoleConfig:
-    return ConsoleConfig(login_max_failures=3)
+    return ConsoleConfig(login_max_failures=3, login_max_failures_per_address=6)
 
 
 @pytest.fixture
@@ -33,6 +34,8 @@ def services(store, kb, config):
 
     services = ConsoleServices.build(store, kb, config)
     services.in_transaction(lambda s: auth.add_user(s, "operator", PASSWORD, config, display_name="王坐席"))
+    services.in_transaction(lambda s: auth.add_user(s, SUPERVISOR_NAME, PASSWORD, config, display_name="李主管",
+                                                    role="supervisor"))
     return services
 
 

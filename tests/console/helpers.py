@@ -14,6 +14,7 @@ from tests.registry.helpers import make_id
 from tests.support.sanic_server import LoopbackSanic
 
 PASSWORD = "correct-horse-battery"
+SUPERVISOR_NAME = "chief"  # the conftest's supervisor; "operator" is an operator
 PHONE = "13912345678"
 ID_NUMBER = make_id()
 

@@ -59,9 +59,10 @@ def assistant_env(data_dir: Path) -> Dict[str, str]:
     return env
 
 
-def add_staff(env: Dict[str, str], username: str, password: str, display_name: str) -> None:
+def add_staff(env: Dict[str, str], username: str, password: str, display_name: str, role: str = "operator") -> None:
     """Through the real command, as an administrator would."""
-    result = subprocess.run([JIUYE, "console", "add-user", username, "--password-stdin", "--display-name", display_name],
+    result = subprocess.run([JIUYE, "console", "add-user", username, "--password-stdin", "--display-name", display_name,
+                             "--role", role],
                             input=password + "\n", capture_output=True, text=True, env=env, cwd=PROJECT_DIR, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
 

@@ -15,7 +15,7 @@ from console.channel import is_public
 from policies_kb.regions import Region
 from tests.registry.helpers import make_id
 from tests.console.helpers import (
-    ID_NUMBER, PHONE, ConsoleServer, ScriptedDialogue, concrete, csrf_from, login, register, routes,
+    ID_NUMBER, PHONE, SUPERVISOR_NAME, ConsoleServer, ScriptedDialogue, concrete, csrf_from, login, register, routes,
 )
 
 QUESTION = "吉林两个人合伙创业能贷多少"
@@ -67,8 +67,10 @@ def test_wrong_password_and_lockout(server):
     for _ in range(3):
         response = login(http, server, password="wrong-password")
         assert response.status_code == 401 and "用户名或密码错误" in response.text
+    assert "已暂时锁定" in response.text  # the third failure says so at once
     response = login(http, server)
     assert response.status_code == 401 and "次数过多" in response.text
+    assert login(http, server, SUPERVISOR_NAME).status_code == 303  # another account from the same address
 
 
 def test_posts_without_the_session_csrf_token_are_refused(server, store):
@@ -135,7 +137,7 @@ def test_answer_aid_shows_answer_clauses_confidence_and_next_best(services, kb, 
 def test_registration_lookup_reveal_and_service(server, store, services):
     reg_no = register(store, name="<script>alert(1)</script>李四")
     http = requests.Session()
-    login(http, server)
+    login(http, server, SUPERVISOR_NAME)  # only a supervisor reveals full ID numbers
     found = http.get(server.url(f"/console/registrations?q={PHONE[:3]} {PHONE[3:]}"), allow_redirects=False)
     assert found.status_code == 302 and found.headers["Location"] == f"/console/registrations/{reg_no}"
     page = http.get(server.url(found.headers["Location"])).text
@@ -146,12 +148,12 @@ def test_registration_lookup_reveal_and_service(server, store, services):
     revealed = http.post(server.url(f"/console/registrations/{reg_no}/reveal"), data={"csrf_token": token}).text
     assert ID_NUMBER in revealed and "审计日志" in revealed
     entries = services.in_transaction(lambda s: [(e.actor, e.action, e.target) for e in audit.recent(s)])
-    assert ("operator", audit.REVEAL_ID, reg_no) in entries
+    assert (SUPERVISOR_NAME, audit.REVEAL_ID, reg_no) in entries
     assert ID_NUMBER not in http.get(server.url(f"/console/registrations/{reg_no}")).text  # shown once only
     done = http.post(server.url(f"/console/registrations/{reg_no}/services"), data={
         "csrf_token": token, "kind": "job_recommendation", "delivered_at": "2024-07-02", "note": "推荐长春某软件公司"})
     assert "已记录服务" in done.text and "推荐长春某软件公司" in done.text and "第1次岗位推介" in done.text
-    assert store.services(reg_no)[0]["delivered_by"] == "operator"
+    assert store.services(reg_no)[0]["delivered_by"] == SUPERVISOR_NAME
     assert http.get(server.url("/console/registrations?q=JY00000000ZZZZZZ")).text.count("没有找到") == 1
     api = http.get(server.url(f"/console/api/registrations?q={PHONE}")).json()["registrations"]
     assert api[0]["reg_no"] == reg_no and ID_NUMBER not in str(api) and api[0]["phone"] == "139****5678"
