@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import functools
+import math
+import re
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from actions import rules
@@ -105,15 +107,44 @@ def _say_tokens(say: str) -> FrozenSet[str]:
     return frozenset(tokens(say))
 
 
-def _matches(fact: Fact, question: str, question_tokens: FrozenSet[str] = frozenset()) -> float:
+def _matches(
+    fact: Fact, question: str, question_tokens: FrozenSet[str] = frozenset(),
+    rarity: Optional[Dict[str, float]] = None,
+) -> float:
     """How well a fact fits the question: its keywords used (strongest signal), then words
-    shared with its sentence, then primary. 0 when neither keywords nor two words are shared."""
+    shared with its sentence, then primary. 0 when neither keywords nor two words are shared.
+    ``rarity`` weighs a keyword by how few of the candidate facts mention it (贴息 says more than
+    创业贷款 among the loan facts), as BM25 weighs terms by inverse document frequency."""
     used = [k for k in fact.keywords if k and k in question]
-    shared = len(question_tokens & _say_tokens(fact.say))
-    if not used and shared < 2:
+    common = question_tokens & _say_tokens(fact.say)
+    if not used and len(common) < 2:
         return 0.0
-    keyword_weight = sum(1.0 if len(k) >= 3 else 0.5 for k in used)  # 创业 says less than 一次性补贴
+    rarity = rarity or {}
+    shared = sum(rarity.get(t, 1.0) for t in common)
+    keyword_weight = sum((1.0 if len(k) >= 3 else 0.5) * rarity.get(k, 1.0) for k in used)  # 创业 < 一次性补贴
     return keyword_weight + 0.3 * shared + (0.5 if fact.primary else 0.0) + 0.01 * sum(map(len, used))
+
+
+# A keyword made of the subject's own name (创业贷款 under 创业担保贷款) names the subject, it does
+# not tell its facts apart: it weighs this much of a keyword that does (贴息).
+SUBJECT_WORD_WEIGHT = 0.3
+
+
+def keyword_rarity(facts: Sequence[Fact], question: str, subject_name: str = "") -> Dict[str, float]:
+    """For each keyword (and word) the question shares with the candidates: 1 + ln(N / df), df =
+    candidate facts whose sentence or keywords contain it, scaled so the commonest weighs 1;
+    subject words weigh less."""
+    used = {k for f in facts for k in f.keywords if k and k in question}
+    used |= {t for t in tokens(question) if any(t in f.say for f in facts)}
+    if not used or not facts:
+        return {}
+    texts = [f.say + " ".join(f.keywords) for f in facts]
+    raw = {k: 1.0 + math.log(len(facts) / max(1, sum(1 for t in texts if k in t))) for k in used}
+    floor = min(raw.values())
+    return {
+        k: (v / floor) * (SUBJECT_WORD_WEIGHT if subject_name and set(k) <= set(subject_name) else 1.0)
+        for k, v in raw.items()
+    }
 
 
 def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
@@ -122,10 +153,13 @@ def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
     return [f for f in facts if f.city and (f.city.startswith(city) or city.startswith(f.city))]
 
 
-def _keyword_hits(pairs: Sequence[Tuple[Clause, Fact]], question: str) -> List[Tuple[Clause, Fact]]:
+def _keyword_hits(
+    pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = ""
+) -> List[Tuple[Clause, Fact]]:
     """Facts that fit the question, strongest first, dropping weak partial matches."""
     question_tokens = frozenset(tokens(question))
-    scored = [(c, f, _matches(f, question, question_tokens)) for c, f in pairs if not f.city]
+    rarity = keyword_rarity([f for _, f in pairs if not f.city], question, subject_name)
+    scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not f.city]
     scored = [s for s in scored if s[2] > 0]
     if not scored:
         return []
@@ -135,7 +169,8 @@ def _keyword_hits(pairs: Sequence[Tuple[Clause, Fact]], question: str) -> List[T
 
 
 def select_facts(
-    clauses: Sequence[Clause], question: str, city: Optional[str] = None, topic: Optional[str] = None
+    clauses: Sequence[Clause], question: str, city: Optional[str] = None, topic: Optional[str] = None,
+    subject_name: str = "",
 ) -> List[Tuple[Clause, List[Fact]]]:
     """The facts that answer ``question``:
     - per-city rows when a city is named and the question asks for what those rows hold;
@@ -155,7 +190,7 @@ def select_facts(
     chosen: List[Tuple[Clause, Fact]] = rows if any(_matches(f, without_city) for _, f in rows) else []
     for pool in pools:
         if not chosen:
-            chosen = _keyword_hits(pool, question)
+            chosen = _keyword_hits(pool, question, subject_name)
     for pool in pools:
         if not chosen:
             chosen = [(c, f) for c, f in pool if f.primary and f.kind != "condition"][:MAX_FACTS]
@@ -190,18 +225,23 @@ def _answers(selected: Sequence[Tuple[Clause, Sequence[Fact]]], attribute: Attri
 
 
 def select_for_attribute(
-    clauses: Sequence[Clause], question: str, attribute: Attribute, topic: Optional[str], frame: Frame
+    clauses: Sequence[Clause], question: str, attribute: Attribute, topic: Optional[str], frame: Frame,
+    strict: bool = False,
 ) -> List[Tuple[Clause, List[Fact]]]:
-    """Facts of the question's subject that answer the attribute asked, best match first; with no
-    lexical match, the subject's primary ones, but only when the question names nothing else."""
+    """Facts of the question's subject that answer the attribute asked (``strict``: by their kind
+    only, not by what their sentence says), best match first; with no lexical match, the subject's
+    primary ones, but only when the question names nothing else."""
     main = [c for c in clauses if topic is None or c.topics[0] == topic]
     side = [c for c in clauses if c not in main]
     question_tokens = frozenset(tokens(question))
+
+    def answers(fact: Fact) -> bool:
+        return fact.kind in attribute.kinds if strict else attribute.answered_by(fact.kind, fact.say)
+
     for group in (main, side):
         candidates = [
             (c, f) for c in group for f in c.facts
-            if not f.city and attribute.answered_by(f.kind, f.say)
-            and (topic is None or f.key.startswith(topic + ".") or c.topics[0] == topic)
+            if not f.city and answers(f) and (topic is None or f.key.startswith(topic + ".") or c.topics[0] == topic)
         ]
         scored = [(c, f, _matches(f, question, question_tokens)) for c, f in candidates]
         scored = [x for x in scored if x[2] > 0]
@@ -220,6 +260,47 @@ def select_for_attribute(
     return []
 
 
+def answer_attribute(
+    kb: KnowledgeBase, province: str, focus: Sequence[Clause], clauses: Sequence[Clause], question: str,
+    topic: str, frame: Frame,
+) -> List[Tuple[Clause, List[Fact]]]:
+    """Where the facts first chosen do not answer the attribute asked, look for facts that do: of
+    that kind in the focus, the topic, then any clause of the province that covers the question
+    (a contact asked under another topic); then facts whose sentence gives it (a standard stated
+    as text)."""
+    attribute = frame.attribute
+    assert attribute is not None
+    covering = [c for c in kb.clauses_for(None, province) if coverage(frame.content, clause_text(c)) >= COVERAGE_MIN]
+    searches = [(focus, topic, True), (clauses, topic, True)]
+    if frame.content:
+        searches.append((covering, None, True))
+    searches += [(focus, topic, False), (clauses, topic, False)]
+    for group, scope, strict in searches:
+        found = select_for_attribute(group, question, attribute, scope, frame, strict=strict) if group else []
+        if found:
+            return found
+    return []
+
+
+def focus_clauses(clauses: Sequence[Clause], frame: Frame) -> List[Clause]:
+    """The clauses that speak of what the question names: those with the best coverage of its
+    content words, when that coverage reaches COVERAGE_MIN; none when no clause does (the
+    documents do not cover it). A question naming nothing of its own keeps every clause."""
+    if not frame.content:
+        return list(clauses)
+    scored = [(coverage(frame.content, clause_text(c)), c) for c in clauses]
+    best = max((score for score, _ in scored), default=0.0)
+    if best < COVERAGE_MIN:
+        return []
+    return [c for score, c in scored if score >= best - 1e-9]
+
+
+def topic_coverage(kb: KnowledgeBase, topic: str, frame: Frame, province: Optional[str] = None) -> float:
+    """How well the best clause of ``topic`` (in ``province``, or either) covers the question's words."""
+    clauses = kb.clauses_for(topic, province)
+    return max((coverage(frame.content, clause_text(c)) for c in clauses), default=0.0)
+
+
 def _other_year(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]]) -> bool:
     """Counts and quotas are figures of one year: a question about another year is not answered
     by them (吉林2023年的目标 is not the 2022 result)."""
@@ -229,6 +310,8 @@ def _other_year(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]])
     if not yearly or len(yearly) < sum(len(fs) for _, fs in selected):
         return False
     said = " ".join(c.doc.title + c.text + f.say for c, f in yearly)
+    if not re.search(r"20\d\d", said):  # the figure names no year: it is the document's year
+        said = " ".join(str(c.doc.date.year) for c, _ in yearly)
     return not any(str(y) in said for y in frame.years)
 
 
@@ -265,16 +348,18 @@ def province_answer(
     frame = frame or parse_frame(question, kb.known_text)
     details = frame.details
     city = region.name if region.name != province else None
-    selected = select_facts(clauses, question, city, topic)
     computed = rules.compute(clauses, details)
+    focus = focus_clauses(clauses, frame)
+    if not focus and not computed.lines:
+        return declined_answer(frame, province)
+    selected = select_facts(focus or clauses, question, city, topic, topic_name)
     if not computed.lines:
         attribute = frame.attribute
         if attribute is not None and not _answers(selected, attribute):
-            selected = select_for_attribute(clauses, question, attribute, topic, frame)
+            selected = answer_attribute(kb, province, focus, clauses, question, topic, frame)
             if not selected:
                 return declined_answer(frame, province)
-        cited_text = "\n".join(clause_text(c) for c, _ in selected)
-        if coverage(frame.content, cited_text) < COVERAGE_MIN or _other_year(frame, selected):
+        if _other_year(frame, selected):
             return declined_answer(frame, province)
     cited: List[Tuple[Clause, List[Fact]]] = [(c, list(fs)) for c, fs in selected]
     for c, f in computed.used:

@@ -25,6 +25,7 @@ from policies_kb.text import ensure_dictionary
 _NOT_CONTENT = re.compile(
     r"[\d０-９a-zA-Z%]|(大学|学院|学校)$|^[零〇一二两三四五六七八九十百千万俩仨几半]+[个位名人年月天岁块元万次]?$"
 )
+_NAMED_NUMBER = re.compile(r"(?!19\d\d$|20\d\d$)\d{4,5}")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
 
@@ -52,15 +53,19 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
     import jieba
 
     generic, cues = lexicon.generic, lexicon.cue_words()
-    generic_chars = {w for w in generic if len(w) == 1}
+    generic_chars = "".join(w for w in generic if len(w) == 1)
     out = []
     for word in jieba.lcut(text):
         word = word.strip()
+        if _NAMED_NUMBER.fullmatch(word) and word in known_text:
+            out.append(word)  # 96885, 12333, 1311: numbers that name a service
+            continue
         if len(word) < 2 or word in generic or word in cues or _NOT_CONTENT.search(word):
             continue
         if lookup(word) is not None:
             continue
-        if not covers(known_text, word) and all(ch in generic_chars for ch in word):
+        word = word.strip("".join(generic_chars))  # 最多贷, 那开, 年招, 能贷: framing around nothing
+        if len(word) < 2 or word in generic or word in cues:
             continue
         if word not in out:
             out.append(word)

@@ -93,22 +93,56 @@ def previous_frame(tracker: Tracker, kb: KnowledgeBase) -> Optional[Frame]:
     return parse_frame(last, kb.known_text) if last else None
 
 
+# A follow-up that names a word but no attribute of its own ("创业担保贷款发放那项呢") is short.
+ELLIPTICAL_MAX_CHARS = 12
+
+
+def best_covering_topic(kb: KnowledgeBase, frame: Frame, province: Optional[str]) -> Optional[str]:
+    """The topic whose clauses cover the question's words, when the NLU's (or the conversation's)
+    topic does not: ties are broken by the best search hit among them."""
+    covering = [
+        t for t in kb.topics if answering.topic_coverage(kb, t, frame, province) >= answering.COVERAGE_MIN
+    ]
+    if len(covering) <= 1:
+        return covering[0] if covering else None
+    for hit in kb.search(frame.text, province, limit=10):
+        for topic in hit.clause.topics:
+            if topic in covering:
+                return topic
+    return covering[0]
+
+
+def choose_topic(kb: KnowledgeBase, candidate: Optional[str], frame: Frame, province: Optional[str]) -> Optional[str]:
+    """Keep ``candidate`` when it covers what the question names, else the topic that does."""
+    if not frame.content:
+        return candidate
+    if candidate and answering.topic_coverage(kb, candidate, frame, province) >= answering.COVERAGE_MIN:
+        return candidate
+    return best_covering_topic(kb, frame, province) or candidate
+
+
 def plan_question(
-    kb: KnowledgeBase, intent: str, frame: Frame, subject: Optional[str], previous: Optional[Frame]
+    kb: KnowledgeBase, intent: str, frame: Frame, subject: Optional[str], previous: Optional[Frame],
+    province: Optional[str] = None,
 ) -> Tuple[Optional[str], Frame]:
     """The topic to answer and the frame to answer it with. A message that names its own subject
     starts a new question; one that does not ("那江西呢", "那利息呢", "五个人呢", "赣州的") keeps the
     previous subject and changes only what it names: a bare follow-up reuses the previous question
-    with the new numbers merged in; one that names an attribute or a word is asked in its own words,
-    with the previous question's numbers kept."""
-    topic = kb.topic_for_intent(intent)
+    with the new numbers merged in; one that names a word is asked in its own words, with the
+    previous question's numbers (and, when it asks nothing of its own, attribute) kept. The topic is
+    always one whose clauses cover the words the question names, when any does."""
+    intent_topic = kb.topic_for_intent(intent)
+    topic = intent_topic.id if intent_topic else None
     if subject and subject in kb.topics and (topic is None or frame.bare):
-        if previous is not None:
-            details = frame.details.merged_over(previous.details)
-            base = previous if frame.bare else frame
-            return subject, replace(base, details=details)
-        return subject, frame
-    return (topic.id if topic else None), frame
+        if frame.bare and previous is not None:
+            return subject, replace(previous, details=frame.details.merged_over(previous.details))
+        topic = subject
+    chosen = choose_topic(kb, topic, frame, province)
+    if previous is not None and chosen == subject:
+        details = frame.details.merged_over(previous.details)
+        elliptical = frame.attribute is None and len(frame.text) <= ELLIPTICAL_MAX_CHARS
+        return chosen, replace(frame, details=details, attribute=previous.attribute if elliptical else frame.attribute)
+    return chosen, frame
 
 
 class ActionAnswerPolicy(Action):
@@ -132,7 +166,8 @@ class ActionAnswerPolicy(Action):
             return []
         region = resolve_region(tracker)
         subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
-        topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb))
+        province = region.province if region is not None else None
+        topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
         if region is not None and not region.covered:
             answer = answering.uncovered_answer(region)
         elif topic is not None:
@@ -150,8 +185,9 @@ class ActionAnswerPolicy(Action):
         send(dispatcher, answer)
         events = region_events(tracker, region)
         events.append(SlotSet("pending_topic", answer.topic if answer.kind == "both_provinces" else None))
-        if answer.topic and answer.kind in ("policy", "both_provinces", "search", "not_in_province"):
-            events += [SlotSet("subject", answer.topic), SlotSet("last_question", frame.text)]
+        subject_now = answer.topic or topic  # a declined question is still what was asked about
+        if subject_now and answer.kind in ("policy", "both_provinces", "search", "not_in_province", "unknown"):
+            events += [SlotSet("subject", subject_now), SlotSet("last_question", frame.text)]
         return events
 
 

@@ -39,10 +39,11 @@ class KnowledgeBase:
     def topic_for_intent(self, intent: str) -> Optional[Topic]:
         return self._topic_by_intent.get(intent)
 
-    def clauses_for(self, topic: str, province: Optional[str] = None) -> List[Clause]:
+    def clauses_for(self, topic: Optional[str], province: Optional[str] = None) -> List[Clause]:
+        """Clauses on ``topic`` (every topic when None) in ``province`` (both when None)."""
         return [
             c for c in self.clauses
-            if topic in c.topics and (province is None or c.doc.province == province)
+            if (topic is None or topic in c.topics) and (province is None or c.doc.province == province)
         ]
 
     def provinces_for(self, topic: str) -> List[str]:

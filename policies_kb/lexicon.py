@@ -35,6 +35,7 @@ class Lexicon:
     attributes: Tuple[Attribute, ...]
     askers: Dict[str, Tuple[str, ...]]
     generic: FrozenSet[str]
+    terms: Tuple[str, ...]
 
     def attribute_of(self, text: str) -> Optional[Attribute]:
         return next((a for a in self.attributes if a.matches(text)), None)
@@ -57,7 +58,7 @@ class Lexicon:
 
 
 def _check(data: dict) -> None:
-    for section in ("variants", "attributes", "askers", "generic"):
+    for section in ("variants", "attributes", "askers", "generic", "terms"):
         if section not in data:
             raise ValueError(f"{LEXICON_FILE.name}: missing section '{section}'")
     for entry in data["attributes"]:
@@ -80,4 +81,6 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         for a in data["attributes"]
     )
     askers = {k: tuple(v) for k, v in data["askers"].items()}
-    return Lexicon(tuple(variants), attributes, askers, frozenset(map(str, data["generic"])))
+    return Lexicon(
+        tuple(variants), attributes, askers, frozenset(map(str, data["generic"])), tuple(map(str, data["terms"]))
+    )

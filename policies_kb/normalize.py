@@ -41,7 +41,7 @@ def _pinyin_key(word: str) -> str:
 
 
 def policy_vocabulary(extra: Iterable[str] = ()) -> List[str]:
-    """Multi-character policy terms: the jieba policy dictionary plus ``extra`` (fact keywords)."""
+    """Multi-character policy terms: the jieba policy dictionary plus ``extra``."""
     words = set(extra)
     if POLICY_TERMS.exists():
         for line in POLICY_TERMS.read_text(encoding="utf-8").splitlines():
@@ -99,10 +99,9 @@ class TypoRepairer:
 
 @functools.lru_cache(maxsize=1)
 def default_repairer() -> TypoRepairer:
-    from policies_kb.kb import load_cached
-
-    keywords = (k for c in load_cached().clauses for f in c.facts for k in f.keywords)
-    return TypoRepairer(policy_vocabulary(keywords))
+    """Repairs towards the policy dictionary and the lexicon's terms (not every fact alias: an
+    alias such as 招人 is everyday speech, and 找人 must stay 找人)."""
+    return TypoRepairer(policy_vocabulary(load_lexicon().terms))
 
 
 def normalize(text: Optional[str], repairer: Optional[TypoRepairer] = None) -> str:
