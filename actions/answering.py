@@ -147,6 +147,12 @@ def keyword_rarity(facts: Sequence[Fact], question: str, subject_name: str = "")
     }
 
 
+def best_fact_match(clauses: Sequence[Clause], question: str) -> float:
+    """The score of the fact among ``clauses`` that fits ``question`` best (0 when none does)."""
+    question_tokens = frozenset(tokens(question))
+    return max((_matches(f, question, question_tokens) for c in clauses for f in c.facts if not f.city), default=0.0)
+
+
 def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
     if not city:
         return []

@@ -99,12 +99,17 @@ ELLIPTICAL_MAX_CHARS = 12
 
 def best_covering_topic(kb: KnowledgeBase, frame: Frame, province: Optional[str]) -> Optional[str]:
     """The topic whose clauses cover the question's words, when the NLU's (or the conversation's)
-    topic does not: ties are broken by the best search hit among them."""
+    topic does not: ties are broken by the best-fitting fact (its keywords and words), then by the
+    best search hit among them."""
     covering = [
         t for t in kb.topics if answering.topic_coverage(kb, t, frame, province) >= answering.COVERAGE_MIN
     ]
     if len(covering) <= 1:
         return covering[0] if covering else None
+    fit = {t: answering.best_fact_match(kb.clauses_for(t, province), frame.text) for t in covering}
+    best = max(fit.values())
+    if best > 0:
+        return next(t for t in covering if fit[t] == best)
     for hit in kb.search(frame.text, province, limit=10):
         for topic in hit.clause.topics:
             if topic in covering:
