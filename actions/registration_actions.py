@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.registration_form import registration_store
+from jiuye import erasure
 from registry import phone as phones
 from registry.store import RegistrationData, RegistrationView
 
@@ -26,6 +27,22 @@ NO_CONSENT_REPLY = (
     "如果改变主意，随时说“我要做失业登记”。"
 )
 NOT_REGISTERED = "没有查到您在本渠道的登记记录。需要登记请说“我要做失业登记”或“我要求职登记”。"
+# What withdrawal deletes and keeps: registry.store.RegistrationStore.withdraw, jiuye/erasure.py
+# (conversation, dedupe store, contact) and docs/registration.md must stay in step with this text.
+WITHDRAW_ASK = (
+    "注销后将删除登记号{reg_no}下您的全部个人信息，无法恢复：登记信息（含加密保存的身份证号）、服务记录、"
+    "招聘会订阅和提醒，以及我们保存的您与我的全部聊天记录。确定要注销并删除吗？请回复“确定”或“不了”。"
+)
+WITHDRAWN = (
+    "已注销登记号{reg_no}，并已删除：\n"
+    "· 登记信息：姓名、身份证号、手机号、毕业院校、专业、学历、毕业年份、户籍和居住城市、就业意向、困难类别；\n"
+    "· “1311×N”服务记录和跟踪回访安排；\n"
+    "· 招聘会订阅，待发和已发提醒的记录，以及联系状态；\n"
+    "· 我们保存的您与我的全部聊天记录（包括本次对话）和消息缓存。\n"
+    "依照《个人信息保护法》第五十六条对处理情况记录的要求，只保留：同意及撤回记录（登记号、处理目的、同意和撤回时间）"
+    "和工作人员查阅记录（登记号、时间），其中没有您的姓名、身份证号、手机号等个人信息。\n"
+    "以后需要时可以重新登记。"
+)
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -189,13 +206,14 @@ class ActionRegistrationWithdrawAsk(Action):
         if view is None:
             dispatcher.utter_message(text=NOT_REGISTERED)
             return []
-        dispatcher.utter_message(
-            text=f"注销后将删除登记号{view.reg_no}下您的全部个人信息（含加密保存的身份证号和服务记录），无法恢复。"
-                 "确定要注销并删除吗？请回复“确定”或“不了”。")
+        dispatcher.utter_message(text=WITHDRAW_ASK.format(reg_no=view.reg_no))
         return []
 
 
 class ActionRegistrationWithdraw(Action):
+    """Deletes the registration here; the reply's erasure mark makes the Rasa server delete the
+    conversation and the channels their caches (jiuye/erasure.py)."""
+
     def name(self) -> Text:
         return "action_registration_withdraw"
 
@@ -205,7 +223,6 @@ class ActionRegistrationWithdraw(Action):
             dispatcher.utter_message(text=NOT_REGISTERED)
             return []
         registration_store().vault_discard(tracker.sender_id)
-        dispatcher.utter_message(
-            text=f"已注销登记号{view.reg_no}，您的个人信息已删除。仅保留一条不含个人信息的同意撤回记录备查。"
-                 "以后需要时可以重新登记。")
+        dispatcher.utter_message(text=WITHDRAWN.format(reg_no=view.reg_no),
+                                 json_message=erasure.payload(kind="registration_withdrawn", reg_no=view.reg_no))
         return reset_form()

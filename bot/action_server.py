@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from typing import Mapping, Optional
+from typing import List, Mapping, Optional
 
 from jiuye.settings import PROJECT_DIR
 
@@ -26,15 +26,19 @@ def is_healthy(base_url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+def command(port: int) -> List[str]:
+    """The action server serving the ``actions`` package on ``port`` (jiuye/action_main.py)."""
+    return [sys.executable, "-m", "jiuye.action_main", "--actions", "actions", "--port", str(port)]
+
+
 def start(
     port: int, log_to=None, wait_seconds: float = 120.0, env: Optional[Mapping[str, str]] = None
 ) -> subprocess.Popen:
-    """Start ``python -m rasa_sdk`` serving the ``actions`` package on 127.0.0.1:``port``, with
-    ``env`` (default: this process's environment) so it uses the same database and keys."""
-    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    """Start the action server (``command``) on 127.0.0.1:``port``, with ``env`` (default: this
+    process's environment) so it uses the same database, keys and log level."""
     env = dict(os.environ if env is None else env, PYTHONPATH=str(PROJECT_DIR))
     process = subprocess.Popen(
-        command, cwd=PROJECT_DIR, env=env, stdout=log_to or sys.stderr, stderr=subprocess.STDOUT
+        command(port), cwd=PROJECT_DIR, env=env, stdout=log_to or sys.stderr, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + wait_seconds

@@ -1,8 +1,10 @@
 """What the WeChat and Telegram input channels share: the lazily built dedupe store, API client
-and contact recorder (built inside the server's event loop, never at import), the health route,
-and closing them all when the server stops."""
+and contact recorder (built inside the server's event loop, never at import), the dialogue turn
+with its erasure duties (jiuye/erasure.py), the health route, and closing them all when the
+server stops."""
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, Generic, Optional, Type, TypeVar
 
 from rasa.core.channels.channel import InputChannel
@@ -13,6 +15,10 @@ from sanic.response import HTTPResponse
 from bot.channel_config import ChannelConfig
 from bot.dedupe import OutcomeStore, outcome_store
 from bot.reachability import Reachability
+from bot.turn import OnNewMessage, dialogue_turn
+from jiuye import erasure
+
+logger = logging.getLogger(__name__)
 
 Client = TypeVar("Client")
 
@@ -56,6 +62,24 @@ class ChannelBase(InputChannel, Generic[Client]):
         if self._reach is None:
             self._reach = Reachability(self.config.database_url, refresh_seconds=self.config.contact_refresh)
         return self._reach
+
+    async def converse(self, on_new_message: OnNewMessage, text: str, user_id: str,
+                       message_id: Optional[str] = None) -> str:
+        """The dialogue's reply to ``user_id``'s ``text``. A reply that erased the conversation
+        (withdrawal) also erases what this channel keeps of the user, before the reply is sent."""
+        reply = await dialogue_turn(on_new_message, text, user_id, self.CHANNEL, message_id)
+        if erasure.requested(reply.payloads):
+            await self.forget(user_id)
+        return reply.text
+
+    async def forget(self, user_id: str) -> None:
+        """The user's reply texts out of the dedupe store; the contact out of the cache and, after
+        any write of it still pending, out of the database."""
+        try:
+            await self.store.forget(user_id)
+        except Exception as exc:  # the ledger and conversation are gone already; say so loudly
+            logger.error("%s: dedupe entries of a withdrawn user not erased (%s)", self.CHANNEL, type(exc).__name__)
+        self.reach.forget(self.CHANNEL, user_id)
 
     def gone(self, user_id: str, reason: Optional[str]) -> None:
         """A reply could not be sent because the user is unreachable (``reason`` from the

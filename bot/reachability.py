@@ -71,6 +71,15 @@ class Reachability:
         self._spawn(reason, channel, user_id,
                     lambda s, now: contacts.mark_unreachable(s, channel, user_id, reason, now))
 
+    def forget(self, channel: str, user_id: str) -> None:
+        """The user withdrew (jiuye/erasure.py): not remembered here, and the contact row deleted
+        after any write of it still pending (an inbound write of the withdrawal message itself
+        may land after the action server deleted the row)."""
+        from scheduler import contacts
+
+        self._recorded.pop((channel, user_id), None)
+        self._spawn("erasure", channel, user_id, lambda s, now: contacts.delete(s, channel, user_id))
+
     # -- awaited (the reply depends on the outcome) ------------------------------------------
     async def subscribe(self, channel: str, user_id: str) -> bool:
         """订阅招聘会 from a command: region and major from the registration, if any."""

@@ -7,7 +7,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.local_assistant import prepare, reply_from_messages
+from bot.local_assistant import Reply, prepare, reply_from_messages
 from bot import texts
 
 logger = logging.getLogger(__name__)
@@ -15,17 +15,20 @@ logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-async def dialogue_reply(
+async def dialogue_turn(
     on_new_message: OnNewMessage, text: str, sender_id: str, input_channel: str, message_id: Optional[str] = None
-) -> str:
-    """The reply text for ``text``; never raises (a failure becomes the polite busy answer)."""
+) -> Reply:
+    """The reply to ``text`` (its text never empty, its payloads as the actions sent them); never
+    raises (a failure becomes the polite busy answer)."""
     text, refused = prepare(text, sender_id)
     if refused:
-        return refused.text
+        return refused
     output = CollectingOutputChannel()
     try:
         await on_new_message(UserMessage(text, output, sender_id, input_channel=input_channel, message_id=message_id))
     except Exception:
         logger.exception("%s: dialogue failed for message %s", input_channel, message_id)
-        return texts.BUSY
-    return reply_from_messages(output.messages, {}).text or texts.NO_ANSWER
+        return Reply(text=texts.BUSY, intent="", confidence=0.0)
+    reply = reply_from_messages(output.messages, {})
+    reply.text = reply.text or texts.NO_ANSWER
+    return reply

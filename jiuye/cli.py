@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -19,20 +18,6 @@ def _quiet_libraries() -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
-
-
-def _configure_logging(level: str) -> None:
-    """Everything to stderr: stdout of `jiuye ask` is the answer (or JSON lines) only.
-    Rasa 3.6 also logs through structlog, whose default printer writes debug lines to stdout."""
-    import structlog
-
-    logging.basicConfig(stream=sys.stderr, level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("rasa", "tensorflow", "absl", "sanic", "apscheduler", "jieba", "asyncio"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
-    structlog.configure(
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        wrapper_class=structlog.make_filtering_bound_logger(max(logging.WARNING, logging.getLevelName(level))),
-    )
 
 
 def _parse_jsonl_line(line: str) -> Dict[str, Any]:
@@ -95,8 +80,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if problem:
         print(f"jiuye: {problem}", file=sys.stderr)
         return 1
+    from jiuye import log_privacy
+
     _quiet_libraries()
-    _configure_logging(os.environ.get("JIUYE_LOG_LEVEL", "WARNING").upper())
+    # One level for this process and the action server it starts; `ask` is quiet by default.
+    os.environ["JIUYE_LOG_LEVEL"] = log_privacy.log_level(default="WARNING")
+    log_privacy.configure(os.environ["JIUYE_LOG_LEVEL"])
     if args.jsonl:
         return asyncio.run(_ask_jsonl(settings))
     if not args.text:
@@ -259,13 +248,14 @@ def _exec(command: List[str], env: Optional[Dict[str, str]] = None) -> int:
 
 def cmd_actions(args: argparse.Namespace) -> int:
     """`jiuye actions`: the action server alone on ACTION_PORT (the `actions` container)."""
+    from bot import action_server
     from registry.db import engine_for
     from jiuye.settings import PROJECT_DIR
 
     settings = Settings.from_env()
     engine_for(settings.database_url).dispose()  # migrated, or a bad DATABASE_URL fails here
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])))
-    return _exec([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)], env)
+    return _exec(action_server.command(settings.action_port), env)
 
 
 def cmd_rasa(args: argparse.Namespace) -> int:
@@ -339,6 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from jiuye import log_privacy
+
+    log_privacy.install()  # before anything logs; the processes it starts install their own
+    log_privacy.log_level()  # a bad JIUYE_LOG_LEVEL stops here, with one line
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

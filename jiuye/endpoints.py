@@ -13,15 +13,17 @@ from jiuye.settings import Settings
 
 # Rasa's SQL tracker store with one INSERT per turn (jiuye/tracker_store.py); same keys and table as `type: SQL`.
 SQL_TRACKER_STORE = "jiuye.tracker_store.BatchedSQLTrackerStore"
+# Rasa's in-memory store; both of ours erase a conversation on withdrawal (jiuye/erasure.py).
+MEMORY_TRACKER_STORE = "jiuye.tracker_store.ErasingInMemoryTrackerStore"
 
 
-def tracker_store_config(database_url: str, data_dir: Path, kind: str = "sql") -> Optional[Dict[str, Any]]:
-    """SQL tracker store in the database named by DATABASE_URL (SQLite: a file beside it);
-    None (Rasa's in-memory store) when ``kind`` is "memory"."""
+def tracker_store_config(database_url: str, data_dir: Path, kind: str = "sql") -> Dict[str, Any]:
+    """SQL tracker store in the database named by DATABASE_URL (SQLite: a file beside it); the
+    in-memory store when ``kind`` is "memory"."""
     from sqlalchemy.engine import make_url
 
     if kind == "memory":
-        return None
+        return {"type": MEMORY_TRACKER_STORE}
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return {"type": SQL_TRACKER_STORE, "dialect": "sqlite", "db": str(data_dir / "tracker.db")}
@@ -59,9 +61,7 @@ def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, Any]]:
 
 def endpoints_dict(settings: Settings, action_url: str) -> Dict[str, Any]:
     endpoints: Dict[str, Any] = {"action_endpoint": {"url": action_url}}
-    tracker = tracker_store_config(settings.database_url, settings.data_dir, settings.tracker_store)
-    if tracker:
-        endpoints["tracker_store"] = tracker
+    endpoints["tracker_store"] = tracker_store_config(settings.database_url, settings.data_dir, settings.tracker_store)
     lock = lock_store_config(settings.redis_url)
     if lock:
         endpoints["lock_store"] = lock

@@ -113,7 +113,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--backend", action="append", required=True, help="base URL; repeat for each server")
     parser.add_argument("--down-seconds", type=float, default=5.0, help="skip a refusing backend this long")
     args = parser.parse_args(argv)
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s proxy: %(message)s")
+    from jiuye import log_privacy
+
+    log_privacy.install()
+    logging.basicConfig(stream=sys.stderr, level=log_privacy.log_level(),
+                        format="%(asctime)s %(levelname)s proxy: %(message)s")
     from aiohttp import web
 
     web.run_app(make_app(args.backend, args.down_seconds), host=args.host, port=args.port, access_log=None,

@@ -1,8 +1,13 @@
 """`python -m jiuye.rasa_main <rasa arguments>`: Rasa's own command line with `jiuye.rasa_patches`
 applied first. The Rasa servers are started this way (jiuye.runner.rasa_command, used by
-`jiuye run`, `jiuye rasa`, the topology and the Docker image), never as the bare `rasa` script."""
+`jiuye run`, `jiuye rasa`, the topology and the Docker image), never as the bare `rasa` script.
+
+Before Rasa configures its logging, personal data is taken out of every log record and of Rasa's
+structlog events (jiuye/log_privacy.py), and Rasa's level (``LOG_LEVEL``) is set from
+``JIUYE_LOG_LEVEL``, the one log-level setting of every process."""
 from __future__ import annotations
 
+import os
 import sys
 from typing import List, Optional
 
@@ -11,9 +16,12 @@ BANNER = "jiuye: Rasa patches applied (cached action-response validator, event c
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    from jiuye import rasa_patches
+    from jiuye import log_privacy, rasa_patches
 
+    log_privacy.install()
+    log_privacy.apply_to_rasa(os.environ)
     rasa_patches.apply()
+    log_privacy.install_for_rasa()
     print(BANNER, file=sys.stderr, flush=True)
     from rasa.__main__ import main as rasa_cli
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
+from jiuye.log_privacy import log_level
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -40,5 +42,5 @@ class Settings:
             model_path=Path(env.get("JIUYE_MODEL") or PROJECT_DIR / "models" / "jiuye.tar.gz"),
             kb_dir=Path(env.get("JIUYE_KB_DIR") or PROJECT_DIR / "policies_kb" / "data"),
             tracker_store=(env.get("JIUYE_TRACKER_STORE") or "sql").lower(),
-            log_level=(env.get("JIUYE_LOG_LEVEL") or "INFO").upper(),
+            log_level=log_level(env),
         )

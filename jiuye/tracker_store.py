@@ -16,15 +16,26 @@ a conversation back as full ORM objects only to take their ``data`` column. Here
 Across several Rasa servers this is as safe as Rasa's store and no safer: both rely on the lock
 store serialising one conversation's turns, and keep nothing in memory between turns (a
 per-server cache of trackers or counts would go stale when the next turn lands on another server).
+
+Erasure (jiuye/erasure.py): a turn whose bot reply carries the withdrawal's mark is not written;
+every stored event of the conversation is deleted instead (all sessions), in the turn, under its
+lock. The next message starts a new, empty conversation. SQLite files are opened with
+``secure_delete`` (registry.db.harden_sqlite), so the deleted rows do not stay in free pages.
+``ErasingInMemoryTrackerStore`` does the same for ``JIUYE_TRACKER_STORE=memory``.
 """
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Dict, List, Optional
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from jiuye import erasure
+
+logger = logging.getLogger(__name__)
 
 
 def event_row(sender_id: str, event: Any) -> Dict[str, Any]:
@@ -41,7 +52,18 @@ def event_row(sender_id: str, event: Any) -> Dict[str, Any]:
 
 
 class BatchedSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.engine.hide_parameters = True  # driver errors are logged: no event data in them
+        if self.engine.dialect.name == "sqlite":
+            from registry.db import harden_sqlite
+
+            harden_sqlite(self.engine)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        if erasure.requested_in_turn(tracker.events):
+            self.erase(tracker.sender_id)
+            return
         await self.stream_events(tracker)
         with self.session_scope() as session:
             rows: List[Dict[str, Any]] = [
@@ -51,6 +73,14 @@ class BatchedSQLTrackerStore(SQLTrackerStore):
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
 
+    def erase(self, sender_id: str) -> None:
+        """Delete every event of the conversation, every session."""
+        table = self.SQLEvent.__table__
+        with self.session_scope() as session:
+            deleted = session.execute(table.delete().where(table.c.sender_id == sender_id)).rowcount
+            session.commit()
+        logger.info("conversation erased on withdrawal: %d events deleted", deleted)
+
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
@@ -58,3 +88,14 @@ class BatchedSQLTrackerStore(SQLTrackerStore):
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
+
+
+class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
+    """Rasa's in-memory tracker store, with the erasure of ``BatchedSQLTrackerStore``."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if erasure.requested_in_turn(tracker.events):
+            self.store.pop(tracker.sender_id, None)
+            logger.info("conversation erased on withdrawal")
+            return
+        await super().save(tracker)

@@ -26,17 +26,28 @@ _engines: Dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Foreign keys enforced, and deleted rows overwritten: without ``secure_delete`` SQLite leaves
+    a withdrawn person's rows readable in the file's free pages."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def harden_sqlite(engine: Engine) -> None:
+    """Every new connection of a SQLite ``engine`` gets ``_sqlite_pragmas`` (also used for Rasa's
+    tracker store engine, jiuye/tracker_store.py); connections already pooled are dropped."""
+    event.listen(engine, "connect", _sqlite_pragmas)
+    engine.dispose()
 
 
 def make_engine(url: str, schema: Optional[str] = None) -> Engine:
     """A new engine (SQLAlchemy 2.0 style). ``schema`` puts every table in a PostgreSQL schema
     (tests use one per run); SQLite files get their folder created."""
     parsed = make_url(url)
-    kwargs: Dict[str, object] = {"future": True, "pool_pre_ping": True}
+    # hide_parameters: a driver error in a log line must not quote names or phone numbers
+    kwargs: Dict[str, object] = {"future": True, "pool_pre_ping": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +56,7 @@ def make_engine(url: str, schema: Optional[str] = None) -> Engine:
         kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
     engine = create_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        harden_sqlite(engine)
     return engine
 
 

@@ -23,7 +23,8 @@ from registry.db import session_factory
 from registry.models import (
     INTENTIONS, SERVICE_KINDS, Consent, Registration, ServiceRecord, Subscription, VaultEntry, utcnow,
 )
-from scheduler.models import Contact, OutboxMessage
+from scheduler import contacts
+from scheduler.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class RegistrationStore:
             )))
             session.execute(delete(Subscription).where(Subscription.channel == channel,
                                                        Subscription.user_id == user_id))
-            session.execute(delete(Contact).where(Contact.channel == channel, Contact.user_id == user_id))
+            contacts.delete(session, channel, user_id)
             session.execute(delete(VaultEntry).where(VaultEntry.sender_id == user_id))
             session.execute(
                 update(Consent).where(Consent.reg_no == reg_no, Consent.withdrawn_at.is_(None))

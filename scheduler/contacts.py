@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import select
+from sqlalchemy import delete as sql_delete, select
 from sqlalchemy.orm import Session
 
 from scheduler import outbox
@@ -46,6 +46,11 @@ def mark_unreachable(session: Session, channel: str, user_id: str, reason: str, 
 
 def set_opted_out(session: Session, channel: str, user_id: str, opted_out: bool, now: dt.datetime) -> None:
     _upsert(session, channel, user_id, now, opted_out_at=now if opted_out else None)
+
+
+def delete(session: Session, channel: str, user_id: str) -> None:
+    """Forget the user (withdrawal: registry.store.RegistrationStore.withdraw, the channels)."""
+    session.execute(sql_delete(Contact).where(Contact.channel == channel, Contact.user_id == user_id))
 
 
 def get(session: Session, channel: str, user_id: str) -> Optional[Contact]:

@@ -145,12 +145,11 @@ async def serve(engine: Engine, stop: asyncio.Event) -> None:
 def main() -> int:
     """Run the scheduler. If another one holds the lock, stand by and take over when it stops
     (so `jiuye run` on a second machine, or a stray second start, never runs jobs twice)."""
+    from jiuye import log_privacy
     from jiuye.settings import Settings
 
     settings = Settings.from_env()
-    logging.basicConfig(stream=sys.stderr, level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    log_privacy.configure(settings.log_level)
     engine = scheduler_engine(settings.database_url)
     waiting = False
     while True:

@@ -24,7 +24,6 @@ from bot.reachability import Reachability
 from bot.reply_split import split
 from bot.telegram.api_client import TelegramAPIError, TelegramClient
 from bot.telegram.config import TelegramConfig
-from bot.turn import dialogue_reply
 from scheduler.transports import classify_telegram
 
 logger = logging.getLogger(__name__)
@@ -74,7 +73,8 @@ class TelegramInput(ChannelBase[TelegramClient]):
             except Exception as exc:
                 logger.warning("telegram update unreadable: %s", type(exc).__name__)
                 return response.text("bad request", status=400)
-            if not await self.store.claim(f"tg:update:{update.update_id}"):
+            chat = update.effective_chat
+            if not await self.store.claim(f"tg:update:{update.update_id}", str(chat.id) if chat else None):
                 logger.info("telegram update %s already taken", update.update_id)
                 return response.json({})
             if update.my_chat_member is not None:
@@ -126,4 +126,4 @@ class TelegramInput(ChannelBase[TelegramClient]):
             return texts.UNSUBSCRIBED if await self.reach.unsubscribe(CHANNEL, user) else texts.BUSY
         if command is not None:
             return HELP_TEXT
-        return await dialogue_reply(on_new_message, text, user, CHANNEL, f"tg:{message.message_id}")
+        return await self.converse(on_new_message, text, user, f"tg:{message.message_id}")

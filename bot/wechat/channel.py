@@ -23,7 +23,6 @@ from bot.channel_base import ChannelBase
 from bot.dedupe import OutcomeStore
 from bot.reachability import Reachability
 from bot.reply_split import fits, split
-from bot.turn import dialogue_reply
 from bot.wechat.api_client import WeChatClient
 from bot.wechat.config import WeChatConfig
 from bot.wechat.crypto import CryptoError, MessageCrypto, encrypted_field
@@ -94,7 +93,7 @@ class WeChatInput(ChannelBase[WeChatClient]):
             budget = max(0.0, self.config.passive_timeout - (time.monotonic() - started))
             reply = await answer_once(
                 self.store, inbound.key, lambda: self._produce(inbound, on_new_message),
-                lambda text: self._deliver(inbound.openid, text), budget, fits_passive=fits,
+                lambda text: self._deliver(inbound.openid, text), budget, fits_passive=fits, user=inbound.openid,
             )
             if not reply:
                 return response.text("success")
@@ -129,7 +128,7 @@ class WeChatInput(ChannelBase[WeChatClient]):
             self.reach.unreachable(CHANNEL, inbound.openid, "unfollowed")
         if inbound.question is None:
             return inbound.reply
-        return await dialogue_reply(on_new_message, inbound.question, inbound.openid, CHANNEL, inbound.key)
+        return await self.converse(on_new_message, inbound.question, inbound.openid, inbound.key)
 
     async def _deliver(self, openid: str, text: str) -> None:
         """Customer-service messages, in order; on 45015/45047 a template notice when configured."""

@@ -26,15 +26,16 @@ def _keep(task: asyncio.Task) -> asyncio.Task:
 
 async def answer_once(
     store: OutcomeStore, key: str, produce: Produce, deliver: Deliver, budget: float,
-    fits_passive: Callable[[str], bool] = lambda text: True, poll: float = 0.05,
+    fits_passive: Callable[[str], bool] = lambda text: True, poll: float = 0.05, user: Optional[str] = None,
 ) -> Optional[str]:
     """The text to reply passively now, or None for ``success`` (empty text also means none).
+    ``user``: who sent the message (so their reply texts can be forgotten, bot/dedupe.py).
 
     The owner (first to claim ``key``) runs ``produce`` in a task that no request cancellation
     can stop; if the reply is not settled as passive in time, the owner ``deliver``s it later.
     A retry never produces nor delivers: it reports the owner's passive reply, or ``success``.
     """
-    if not await store.claim(key):
+    if not await store.claim(key, user):
         return await _follow(store, key, budget, poll)
     decision: asyncio.Future = asyncio.get_running_loop().create_future()
     _keep(asyncio.create_task(_own(store, key, produce, deliver, budget, fits_passive, decision)))
