@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answering
 from actions.answering import Answer
+from bot.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
 from jiuye.settings import Settings
 from policies_kb.regions import Region, lookup, resolve
@@ -34,9 +35,8 @@ def registered_region(tracker: Tracker) -> Optional[Region]:
     failure must not stop a policy answer, so it is logged and treated as unknown."""
     from actions.registration_form import registration_store
 
-    channel = tracker.get_latest_input_channel() or "unknown"
     try:
-        view = registration_store().find_by_sender(channel, tracker.sender_id)
+        view = registration_store().find_by_sender(*split(tracker.sender_id))
     except Exception as exc:  # noqa: BLE001 - any store problem means "no known region"
         logger.warning("registration lookup failed (%s); answering without it", type(exc).__name__)
         return None
@@ -88,7 +88,7 @@ def record_unanswered(tracker: Tracker, text: str, region: Optional[Region], ans
     base can grow (ID and phone numbers are removed there; it never raises)."""
     from console.unanswered import record_safely
 
-    record_safely(text, region.province if region else None, tracker.get_latest_input_channel(), answer.kind)
+    record_safely(text, region.province if region else None, split(tracker.sender_id).channel, answer.kind)
 
 
 class ActionAnswerPolicy(Action):

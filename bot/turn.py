@@ -7,6 +7,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from bot.identity import conversation_id
 from bot.local_assistant import prepare, reply_from_messages
 from bot import texts
 
@@ -16,16 +17,18 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 async def dialogue_reply(
-    on_new_message: OnNewMessage, text: str, sender_id: str, input_channel: str, message_id: Optional[str] = None
+    on_new_message: OnNewMessage, text: str, channel: str, user_id: str, message_id: Optional[str] = None
 ) -> str:
-    """The reply text for ``text``; never raises (a failure becomes the polite busy answer)."""
+    """The reply text for ``text`` from ``user_id`` of ``channel`` (conversation
+    ``<channel>:<user_id>``, bot/identity.py); never raises (a failure becomes the polite busy answer)."""
+    sender_id = conversation_id(channel, user_id)
     text, refused = prepare(text, sender_id)
     if refused:
         return refused.text
     output = CollectingOutputChannel()
     try:
-        await on_new_message(UserMessage(text, output, sender_id, input_channel=input_channel, message_id=message_id))
+        await on_new_message(UserMessage(text, output, sender_id, input_channel=channel, message_id=message_id))
     except Exception:
-        logger.exception("%s: dialogue failed for message %s", input_channel, message_id)
+        logger.exception("%s: dialogue failed for message %s", channel, message_id)
         return texts.BUSY
     return reply_from_messages(output.messages, {}).text or texts.NO_ANSWER

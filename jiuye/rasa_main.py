@@ -1,6 +1,7 @@
 """`python -m jiuye.rasa_main <rasa arguments>`: Rasa's own command line with `jiuye.rasa_patches`
 applied first. The Rasa servers are started this way (jiuye.runner.rasa_command, used by
-`jiuye run`, `jiuye rasa`, the topology and the Docker image), never as the bare `rasa` script."""
+`jiuye run`, `jiuye rasa`, the topology and the Docker image), never as the bare `rasa` script.
+The HTTP request-size limit (jiuye/http_guard.py) is installed here too."""
 from __future__ import annotations
 
 import sys
@@ -11,9 +12,10 @@ BANNER = "jiuye: Rasa patches applied (cached action-response validator, event c
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    from jiuye import rasa_patches
+    from jiuye import http_guard, rasa_patches
 
     rasa_patches.apply()
+    http_guard.install()
     print(BANNER, file=sys.stderr, flush=True)
     from rasa.__main__ import main as rasa_cli
 

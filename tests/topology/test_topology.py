@@ -77,16 +77,16 @@ def test_concurrent_messages_of_one_graduate_are_handled_one_at_a_time_in_arriva
 
     with ThreadPoolExecutor(len(QUESTIONS)) as pool:
         for index in range(len(QUESTIONS)):
-            before = last_ticket(topology["env"]["REDIS_URL"], user)
+            before = last_ticket(topology["env"]["REDIS_URL"], f"rest:{user}")
             queued = 0 if before is None else before + 1  # the ticket this message will hold
             future = pool.submit(send, index)
-            wait_for(lambda: future.done() or last_ticket(topology["env"]["REDIS_URL"], user) == queued)
+            wait_for(lambda: future.done() or last_ticket(topology["env"]["REDIS_URL"], f"rest:{user}") == queued)
     assert [r.status for r in replies] == [200] * len(QUESTIONS)
     assert {r.backend for r in replies} == {s.base_url for s in topology["topology"].rasa}
     assert all(r.texts for r in replies)
     waiting = max(sum(1 for r in replies if r.sent_at <= other.sent_at < r.done_at) for other in replies)
     assert waiting >= 3, "messages did not overlap; the lock was not exercised"
-    turns = stored_turns(topology["database_url"], user)
+    turns = stored_turns(topology["database_url"], f"rest:{user}")
     assert [t.user_text for t in turns] == QUESTIONS
     _assert_turns_serialised(turns, {q: r for q, r in zip(QUESTIONS, replies)})
 
@@ -105,7 +105,7 @@ def test_simultaneous_messages_on_both_servers_never_interleave(topology):
     with ThreadPoolExecutor(len(questions)) as pool:
         replies = list(pool.map(send, range(len(questions))))
     assert [r.status for r in replies] == [200] * len(questions)
-    turns = stored_turns(topology["database_url"], user)
+    turns = stored_turns(topology["database_url"], f"rest:{user}")
     assert sorted(t.user_text for t in turns) == sorted(questions)
     _assert_turns_serialised(turns, {q: r for q, r in zip(questions, replies)})
 
@@ -128,7 +128,7 @@ def test_wechat_retries_on_different_servers_are_processed_once_and_answered_onc
     answer = passive.pop() if passive else pushed[0]["text"]["content"]
     assert "20万元" in answer and "吉就组〔2022〕2号" in answer
     user_turns = count_rows(topology["database_url"],
-                            "SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'user'", s=openid)
+                            "SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'user'", s=f"wechat:{openid}")
     assert user_turns == 1
 
 
@@ -160,4 +160,4 @@ def test_killed_server_loses_nothing_and_the_form_continues_on_the_other(topolog
     rows = count_rows(database, "SELECT count(*) FROM registrations WHERE reg_no = :r AND name = :n "
                                 "AND phone = :p AND sender_id = :s", r=reg_no, n="张三", p="13912345678", s=user)
     assert rows == 1
-    assert [t.user_text for t in stored_turns(database, user)][-1] == "确认"
+    assert [t.user_text for t in stored_turns(database, f"rest:{user}")][-1] == "确认"
