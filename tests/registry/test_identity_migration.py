@@ -72,6 +72,11 @@ def test_old_conversations_and_vault_entries_get_their_channel(engine):
         event("o_mixed", "bot"), event("o_mixed", "user", "wechat"),
         event("no-user", "session_started"),
         event("odd", "user", "we chat:x"), event("cli-abc", "user", "cli"),
+        # already namespaced (written before this process first touched the ledger): unchanged
+        event("cli:e2e-a", "session_started"), event("cli:e2e-a", "user", "cli"),
+        event("wechat:o_new", "user", "wechat"),
+        # an old REST client's sender that looks like another channel's conversation
+        event("wechat:o_wx", "user", "rest"),
     ]
     cipher = IdCipher({1: secrets.token_bytes(32)})
     with engine.begin() as connection:
@@ -79,6 +84,7 @@ def test_old_conversations_and_vault_entries_get_their_channel(engine):
     store = RegistrationStore(engine, cipher)
     kept = store.vault_put("o_mixed", make_id())
     store.vault_put("sender-without-conversation", make_id())
+    already = store.vault_put("cli:e2e-a", make_id())
 
     migrate(engine)
 
@@ -90,11 +96,15 @@ def test_old_conversations_and_vault_entries_get_their_channel(engine):
         ("wechat:o_mixed", "user"),
         ("unknown:no-user", "session_started"),
         ("unknown:odd", "user"), ("cli:cli-abc", "user"),
+        ("cli:e2e-a", "session_started"), ("cli:e2e-a", "user"),
+        ("wechat:o_new", "user"),
+        ("rest:wechat:o_wx", "user"),
     ]
     # the vault entry follows its sender's latest conversation; one with no conversation is gone
-    assert store.vault_get("wechat:o_mixed", kept) is not None
+    assert store.vault_get("wechat:o_mixed", kept) is not None and store.vault_get("cli:e2e-a", already) is not None
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT sender_id FROM id_vault")).scalars().all() == ["wechat:o_mixed"]
+        left = connection.execute(text("SELECT sender_id FROM id_vault")).scalars().all()
+    assert sorted(left) == ["cli:e2e-a", "wechat:o_mixed"]
 
 
 def test_ledger_pairs_are_unchanged_and_found_by_the_new_ids(engine):

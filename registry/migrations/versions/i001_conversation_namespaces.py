@@ -14,6 +14,11 @@ now ``wechat:<openid>``, ``telegram:<chat id>``, ``rest:<sender>``, ``cli:<sende
 - ID vault (``id_vault``): keyed by the conversation id, so an entry follows its sender's
   latest conversation; entries of senders with no conversation here are deleted (they live 30
   minutes; the form asks for the number again).
+
+Rows already in the new form are left alone (a process that wrote namespaced conversations
+before it first touched the ledger, e.g. `jiuye ask` on PostgreSQL, migrates lazily): an event
+whose sender id already starts with ``<its channel>:``, a vault entry or an event without a
+channel whose id starts with one of the channels' namespaces.
 - The ledger's (channel, sender_id) / (channel, user_id) pairs already hold the channel and the
   platform id: unchanged.
 
@@ -37,7 +42,10 @@ branch_labels = None
 depends_on = None
 
 CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
-UNKNOWN = "unknown"  # bot.identity.UNKNOWN (migrations do not import application code)
+# bot.identity's names as they were when this migration was written (migrations do not import
+# application code, which may change after them).
+UNKNOWN = "unknown"
+NAMESPACES = ("wechat", "telegram", "rest", "cli", "console", UNKNOWN)
 CHUNK = 1000
 
 
@@ -49,8 +57,19 @@ def _channel(data: Optional[str]) -> Optional[str]:
     return name if isinstance(name, str) and CHANNEL_NAME.match(name) else None
 
 
+def _namespaced(sender: str) -> bool:
+    return sender.partition(":")[0] in NAMESPACES and ":" in sender
+
+
+def _target(channel: Optional[str], sender: str) -> str:
+    """The new id of an event of ``sender`` said on ``channel`` (None: no user message)."""
+    if channel is None or channel == UNKNOWN:
+        return sender if _namespaced(sender) else f"{UNKNOWN}:{sender}"
+    return sender if sender.startswith(f"{channel}:") else f"{channel}:{sender}"
+
+
 def _new_ids(connection) -> Dict[str, Dict[str, List[int]]]:
-    """old sender id -> new sender id -> event ids, and the order of channels per sender."""
+    """old sender id -> new sender id -> event ids."""
     rows = connection.execute(sa.text(
         "SELECT id, sender_id, CASE WHEN type_name = 'user' THEN data END FROM events ORDER BY sender_id, id"))
     plan: Dict[str, Dict[str, List[int]]] = {}
@@ -67,7 +86,7 @@ def _new_ids(connection) -> Dict[str, Dict[str, List[int]]]:
         if channel is None:
             waiting.append(event_id)  # before the first user message: decided by it
         else:
-            plan.setdefault(sender, {}).setdefault(f"{channel}:{sender}", []).append(event_id)
+            plan.setdefault(sender, {}).setdefault(_target(channel, sender), []).append(event_id)
     _flush(plan, sender, channel, waiting)
     return plan
 
@@ -75,7 +94,7 @@ def _new_ids(connection) -> Dict[str, Dict[str, List[int]]]:
 def _flush(plan: Dict[str, Dict[str, List[int]]], sender: Optional[str], channel: Optional[str],
            waiting: List[int]) -> None:
     if sender is not None and waiting:
-        plan.setdefault(sender, {}).setdefault(f"{channel or UNKNOWN}:{sender}", []).extend(waiting)
+        plan.setdefault(sender, {}).setdefault(_target(channel, sender), []).extend(waiting)
 
 
 def _chunks(ids: List[int]) -> Iterable[List[int]]:
@@ -95,15 +114,17 @@ def upgrade() -> None:
         plan = _new_ids(connection)
         update = sa.text("UPDATE events SET sender_id = :new WHERE id IN :ids").bindparams(
             sa.bindparam("ids", expanding=True))
-        for targets in plan.values():
+        for old, targets in plan.items():
             for new, ids in targets.items():
+                if new == old:
+                    continue
                 for chunk in _chunks(ids):
                     connection.execute(update, {"new": new, "ids": chunk})
     for (old,) in connection.execute(sa.text("SELECT DISTINCT sender_id FROM id_vault")).all():
         if old in plan:
             connection.execute(sa.text("UPDATE id_vault SET sender_id = :new WHERE sender_id = :old"),
                                {"new": _latest(plan[old]), "old": old})
-        else:
+        elif not _namespaced(old):
             connection.execute(sa.text("DELETE FROM id_vault WHERE sender_id = :old"), {"old": old})
 
 
