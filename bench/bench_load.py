@@ -428,7 +428,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 one = running.rasa[0]
                 results += run_scenario("assistant-1", wechat_sender(one.base_url + "/webhooks/wechat/webhook"),
                                         levels, duration, turns)
-                results += run_scenario("assistant-1-rest", rest_sender(one.base_url + "/webhooks/rest/webhook", BENCH_REST_TOKEN),
+                rest = rest_sender(one.base_url + "/webhooks/rest/webhook", BENCH_REST_TOKEN)
+                results += run_scenario("assistant-1-rest", rest,
                                         levels, duration, turns)
                 results += run_scenario("assistant-2", wechat_sender(running.url + "/webhooks/wechat/webhook"),
                                         levels, duration, turns)

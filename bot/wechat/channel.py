@@ -90,7 +90,8 @@ class WeChatInput(ChannelBase[WeChatClient]):
                 message = parse_push(xml)
                 inbound = read(message)
             except Exception as exc:  # UnreadablePush above all; never a 500 with the signed URL logged
-                logger.warning("wechat push unreadable: %s", exc if isinstance(exc, UnreadablePush) else type(exc).__name__)
+                reason = exc if isinstance(exc, UnreadablePush) else type(exc).__name__  # never the push's text
+                logger.warning("wechat push unreadable: %s", reason)
                 return response.text("bad request", status=400)
             logger.info("wechat %s key=%s", inbound.kind, inbound.key)
             budget = max(0.0, self.config.passive_timeout - (time.monotonic() - started))
