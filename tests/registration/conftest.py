@@ -37,7 +37,7 @@ def domain() -> Dict[str, Any]:
 
 
 def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
-                 sender: str = "tester", requested_slot: Optional[str] = None, active: bool = True,
+                 sender: str = "cli:tester", requested_slot: Optional[str] = None, active: bool = True,
                  events: Optional[List[Dict[str, Any]]] = None,
                  extracted: Optional[Dict[str, Any]] = None) -> Tracker:
     """A tracker whose last event is the user's message, followed by the slots Rasa extracted
