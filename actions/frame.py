@@ -96,8 +96,10 @@ def covers(text: str, word: str) -> bool:
     if len(word) >= 3 and word.endswith(_PERSON_SUFFIXES) and word[:-1] in text:
         return True
     if len(word) >= 4:
+        # Chinese compounds are head-final: the last pair must be there (西部计划 ~ 西部志愿者计划,
+        # but 失业保险金 is not 失业保险), and two thirds of all pairs.
         pairs = [word[i:i + 2] for i in range(len(word) - 1)]
-        return sum(1 for p in pairs if p in text) * 3 >= 2 * len(pairs)
+        return pairs[-1] in text and sum(1 for p in pairs if p in text) * 3 >= 2 * len(pairs)
     return False
 
 
