@@ -42,7 +42,7 @@ def run_side(project: Path, model: Path, texts: List[str]) -> List[float]:
     assert proc.stdin and proc.stdout
     timings = []
     try:
-        proc.stdin.write(json.dumps({"text": "你好"}, ensure_ascii=False) + "\n")  # warm-up: model and action server
+        proc.stdin.write(json.dumps({"text": "吉林创业担保贷款能贷多少"}, ensure_ascii=False) + "\n")  # warm-up: model, action server, jieba
         proc.stdin.flush()
         proc.stdout.readline()
         for text in texts:

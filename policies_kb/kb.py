@@ -57,8 +57,9 @@ class KnowledgeBase:
         return self._index.search(query, province, limit)
 
 
+@functools.lru_cache(maxsize=1024)
 def clause_text(clause: Clause) -> str:
-    """A clause's heading, text, fact sentences and aliases, for coverage checks."""
+    """A clause's heading, text, fact sentences and aliases, for coverage checks (built once)."""
     parts = [clause.heading, clause.section, clause.text]
     for fact in clause.facts:
         parts.append(fact.say)

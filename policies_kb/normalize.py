@@ -34,6 +34,7 @@ def _converter():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
+@functools.lru_cache(maxsize=65536)
 def _pinyin_key(word: str) -> str:
     from pypinyin import lazy_pinyin
 
