@@ -13,6 +13,7 @@ from typing import Dict, Iterator, List, Sequence, Tuple
 
 import pytest
 
+from bot.redaction import ID_LIKE
 from jiuye.settings import Settings
 from registry.crypto import IdCipher
 from registry.db import make_engine
@@ -37,7 +38,17 @@ def conversation_run(backend: str, tmp_path_factory, turns: Sequence[Turn], pref
     with contextlib.ExitStack() as stack:
         url = (stack.enter_context(scratch_database(f"jiuye_{prefix}")) if backend == "postgresql"
                else f"sqlite:///{data_dir / 'ledger.db'}")
-        yield converse(data_dir, url, model, turns)
+        record = converse(data_dir, url, model, turns)
+        _write_transcript(tmp_path_factory.mktemp(f"{prefix}-{backend}-transcript") / "transcript.txt", turns, record)
+        yield record
+
+
+def _write_transcript(path: Path, turns: Sequence[Turn], record: Dict) -> None:
+    """Each turn and its reply, outside the searched data folder, for reading a failure (the typed ID
+    numbers are left out, like everywhere else)."""
+    lines = [f"[{i}] {sender}> {ID_LIKE.sub('[ID]', text)}\n<{r['intent']} {r['confidence']}> {r['text']}\n"
+             for i, ((sender, text), r) in enumerate(zip(turns, record["replies"]))]
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def converse(data_dir: Path, url: str, model: Path, turns: Sequence[Turn]) -> Dict:

@@ -13,7 +13,7 @@ from actions.registration_actions import (
 )
 from actions.registration_form import ActionAskRegConfirm, ActionRegistrationCorrect
 from bot.redaction import first_reference, redact_id_numbers
-from tests.registration.conftest import make_tracker
+from tests.registration.conftest import make_tracker, rendered
 from tests.registry.helpers import make_id
 
 GOOD_ID = make_id()
@@ -22,7 +22,7 @@ GOOD_ID = make_id()
 def run(action, **tracker_args):
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, make_tracker(**tracker_args), {})
-    return events, "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    return events, "\n".join(rendered(dispatcher.messages))
 
 
 def filled(ledger, sender="tester", number=GOOD_ID, **changes):
