@@ -8,7 +8,7 @@ import logging
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -108,9 +108,10 @@ class ActionRegistrationSubmit(Action):
             return []
         ref = str(tracker.get_slot(f.ID) or "").removeprefix("ref:")
         number = store.vault_get(sender, ref) if ref else None
-        if number is None:
-            dispatcher.utter_message(text="抱歉，身份证号已超时失效（为安全起见只保留30分钟），请说“我要做失业登记”重新填写。")
-            return reset_form()
+        if number is None:  # the vault keeps it 30 minutes: ask for it again, keep every other answer
+            dispatcher.utter_message(response="utter_registration_id_expired")
+            return [SlotSet(f.ID, None), SlotSet(f.ID_MASKED, None), SlotSet(f.CONFIRM, None),
+                    ActiveLoop("registration_form"), SlotSet("requested_slot", f.ID)]
         consented_at = consent_given_at(tracker.events)
         if consented_at is None:
             logger.warning("registration: consent time not in the conversation; recording the save time")

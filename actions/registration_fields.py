@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -90,7 +91,7 @@ def parse_phone(text: str) -> FieldResult:
     found = phones.find_in_text(text)
     if found:
         return FieldResult(found)
-    digits = re.sub(r"[^0-9+]", "", text or "")
+    digits = re.sub(r"[^0-9+]", "", unicodedata.normalize("NFKC", text or ""))
     if not digits:
         return _bad("没有看到手机号码。请输入您本人正在使用的11位手机号码，例如13912345678。")
     check = phones.validate(digits)
@@ -279,6 +280,18 @@ _ACKNOWLEDGEMENT = re.compile(
 # A message that corrects an answer names the field and one of these words.
 _CORRECTION = re.compile(r"错|改|不对|更正|修改|换|应该是|其实是")
 _VALUE_AFTER = re.compile(r"(?:改成|改为|换成|换为|更正为|应该是|应为|其实是|是|为|：|:)\s*(.+)$")
+
+
+# "为什么要身份证号", "身份证号有什么用", "提供身份证安全吗", "不填身份证可以吗"
+_WHY = re.compile(r"为什么|为啥|干什么|干嘛|做什么|有什么用|什么用|用来|用途|安全|泄露|一定要|必须|非要|非得|可以不|能不")
+_WITHOUT = re.compile(r"(不填|不给|不提供|不用|没有).{0,6}(可以|行|能)吗")
+_ID_WORDS = re.compile(r"身份证|证件号")
+
+
+def asks_why_id(text: str) -> bool:
+    """A question about why the ID number is needed or whether it can be left out."""
+    text = text or ""
+    return bool(_ID_WORDS.search(text) and (_WHY.search(text) or _WITHOUT.search(text)))
 
 
 def is_acknowledgement(text: str) -> bool:

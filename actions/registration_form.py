@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
-from actions.registration_replies import asks_why_id, explain_why_id
+from actions.registration_replies import explain_why_id
 from bot.redaction import UNAVAILABLE, first_reference
 from registry import idcard
 
@@ -48,6 +48,11 @@ def _reject(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, reaso
         dispatcher.utter_message(response="utter_registration_offer_person", label=f.LABELS.get(slot, "这一项"),
                                  hint=f.HINTS[slot])
     return {slot: None, f.ATTEMPTS: {"slot": slot, "count": count}}
+
+
+def _cleared(slot: str) -> Dict[Text, Any]:
+    """A field and what derives from it, forgotten."""
+    return {slot: None} | {derived: None for derived in f.DERIVED_OF.get(slot, [])}
 
 
 def _values(slot: str, result: f.FieldResult) -> Dict[Text, Any]:
@@ -84,7 +89,7 @@ def correct_field(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
         return clear_field(dispatcher, tracker, slot)
     if not result.ok:  # "手机号改成1380013800": why, then the form asks for it again
         dispatcher.utter_message(text=result.reason)
-        return {slot: None, f.CONFIRM: None} | {derived: None for derived in f.DERIVED_OF.get(slot, [])}
+        return _cleared(slot) | {f.CONFIRM: None}
     _echo(dispatcher, slot, result, "utter_registration_changed")
     return _values(slot, result) | {f.CONFIRM: None}
 
@@ -113,14 +118,14 @@ class ValidateRegistrationForm(FormValidationAction):
 
     def _field(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if value is None:
-            return {slot: None} | {derived: None for derived in f.DERIVED_OF.get(slot, [])}
+            return _cleared(slot)
         text = str(value)
         around = _around_the_answer(dispatcher, tracker, slot, text)
         if around is not None:
             return around
         result = f.PARSERS[slot](text)
         if not result.ok:
-            return _reject(dispatcher, tracker, slot, result.reason) | {d: None for d in f.DERIVED_OF.get(slot, [])}
+            return _cleared(slot) | _reject(dispatcher, tracker, slot, result.reason)
         return _accept(dispatcher, slot, result)
 
     def validate_reg_name(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -130,7 +135,7 @@ class ValidateRegistrationForm(FormValidationAction):
         if value is None or isinstance(value, bool):
             return {f.CONSENT: value}
         text = str(value)
-        if asks_why_id(text):
+        if f.asks_why_id(text):
             explain_why_id(dispatcher)
             return {f.CONSENT: None}
         answer = f.parse_yes_no(text, _latest_intent(tracker))
@@ -143,7 +148,7 @@ class ValidateRegistrationForm(FormValidationAction):
         return {f.CONSENT: True, f.ATTEMPTS: None}
 
     def validate_reg_id_number(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        cleared = {f.ID: None, f.ID_MASKED: None}
+        cleared = _cleared(f.ID)
         if value is None:
             return cleared
         if tracker.get_slot(f.CONSENT) is not True:  # never keep a number without consent
@@ -153,7 +158,7 @@ class ValidateRegistrationForm(FormValidationAction):
         if text.startswith("ref:"):  # already validated earlier in this form
             return {f.ID: text}
         if first_reference(text) is None:
-            if asks_why_id(text):
+            if f.asks_why_id(text):
                 explain_why_id(dispatcher)
                 return cleared
             if f.parse_yes_no(text, _latest_intent(tracker)) is False:
@@ -221,27 +226,26 @@ class ValidateRegistrationForm(FormValidationAction):
 def check_id_number(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Dict[Text, Any]:
     """Resolve the vault reference in ``text`` (this sender's only), check the number (GB 11643)
     and keep the reference and the masked number; a refused number leaves the vault at once."""
-    cleared = {f.ID: None, f.ID_MASKED: None}
     sender = tracker.sender_id
     ref = first_reference(text)
     if ref is None:
         digits = sum(ch.isdigit() for ch in text)
         reason = (f"身份证号码应为18位，您输入的是{digits}位数字，请核对后重新输入。" if digits
                   else "没有看到身份证号码。请直接输入您的18位居民身份证号码（最后一位可能是X）。")
-        return _reject(dispatcher, tracker, f.ID, reason) | {f.ID_MASKED: None}
+        return _cleared(f.ID) | _reject(dispatcher, tracker, f.ID, reason)
     if ref == UNAVAILABLE:
-        return _reject(dispatcher, tracker, f.ID, "系统暂时无法安全保存身份证号，请稍后再试。") | {f.ID_MASKED: None}
+        return _cleared(f.ID) | _reject(dispatcher, tracker, f.ID, "系统暂时无法安全保存身份证号，请稍后再试。")
     store = registration_store()
     number = store.vault_get(sender, ref)
     if number is None:
-        return _reject(dispatcher, tracker, f.ID, "身份证号已超时失效，" + ID_PROMPT_AGAIN) | {f.ID_MASKED: None}
+        return _cleared(f.ID) | _reject(dispatcher, tracker, f.ID, "身份证号已超时失效，" + ID_PROMPT_AGAIN)
     check = idcard.validate(number)
     if not check.ok:
         store.vault_discard(sender, ref)
         logger.info("ID number refused: %s", check.code)
-        return _reject(dispatcher, tracker, f.ID, check.reason) | {f.ID_MASKED: None}
+        return _cleared(f.ID) | _reject(dispatcher, tracker, f.ID, check.reason)
     # keep only this reference for the sender; earlier refused ones are gone already
-    return cleared | {f.ID: f"ref:{ref}", f.ID_MASKED: idcard.mask(check.number), f.ATTEMPTS: None}
+    return {f.ID: f"ref:{ref}", f.ID_MASKED: idcard.mask(check.number), f.ATTEMPTS: None}
 
 
 def _latest_intent(tracker: Tracker) -> str:
@@ -290,6 +294,4 @@ def clear_field(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -
     if slot == f.ID:
         registration_store().vault_discard(tracker.sender_id)
     dispatcher.utter_message(text=f"好的，我们重新填写{f.LABELS[slot]}。")
-    cleared: Dict[Text, Any] = {slot: None, f.CONFIRM: None}
-    cleared.update({derived: None for derived in f.DERIVED_OF.get(slot, [])})
-    return cleared
+    return _cleared(slot) | {f.CONFIRM: None}

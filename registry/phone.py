@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _NOISE = re.compile(r"[\s\-()（）]")
@@ -19,7 +20,7 @@ class PhoneCheck:
 
 
 def normalise(raw: str) -> str:
-    digits = _NOISE.sub("", raw or "")
+    digits = _NOISE.sub("", unicodedata.normalize("NFKC", raw or ""))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("86") and len(digits) == 13:

@@ -217,8 +217,6 @@ def test_a_policy_question_still_gets_a_policy_answer(run):
     assert reply["citations"] and "姓名" not in reply["text"]
 
 
-@pytest.mark.xfail(reason="the policy answer appends utter_offer_registration once action_answer_policy "
-                          "(owned by the lead) sends it for an out-of-work graduate", strict=False)
 def test_an_out_of_work_graduate_is_offered_registration(run):
     assert "我要登记" in said(run, "offer")
 

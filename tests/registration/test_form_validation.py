@@ -173,3 +173,66 @@ def test_form_run_asks_for_the_next_missing_field(domain, ledger):
                            requested_slot=f.PHONE, extracted={f.PHONE: "13912345678"})
     events = asyncio.run(FORM.run(dispatcher, tracker, domain))
     assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": f.SCHOOL} in events
+
+
+# -- issue 14: echoes, acknowledgements, refusals, corrections, the ID number questions ----------
+
+def test_accepted_answers_are_echoed_normalised():
+    assert validate(f.PHONE, "+86 139-1234-5678")[1] == ["好的，已记下手机号：13912345678。"]
+    assert validate(f.EDUCATION, "大专")[1] == ["好的，已记下学历：专科。"]
+    result, messages = validate(f.HUKOU_CITY, "公主岭")
+    assert result[f.HUKOU_CITY] == "长春" and messages == ["好的，已记下户籍所在城市：长春（公主岭市）。"]
+
+
+@pytest.mark.parametrize("text", ["好的", "嗯", "好的，谢谢"])
+def test_an_acknowledgement_is_not_an_answer_and_asks_again_silently(text):
+    result, messages = validate(f.SCHOOL, text, intent="affirm")
+    assert result == {f.SCHOOL: None} and messages == []
+
+
+def test_two_refusals_say_what_to_type_then_a_person_is_offered():
+    slots: dict = {f.NAME: "王芳"}
+    said = []
+    for text in ("12345", "不知道", "没有手机", "也不知道"):
+        result, messages = validate(f.PHONE, text, slots)
+        slots[f.ATTEMPTS] = result[f.ATTEMPTS]
+        said.append(messages[0])
+    assert all("例如13912345678" in m and "12333" not in m for m in said[:2])
+    assert all("12333" in m and "保留" in m and "11位手机号码" in m for m in said[2:])
+    assert slots[f.ATTEMPTS] == {"slot": f.PHONE, "count": 4}
+    accepted, _ = validate(f.PHONE, "15912345678", slots)
+    assert accepted[f.PHONE] == "15912345678" and accepted[f.ATTEMPTS] is None
+    # another question counts from zero
+    assert "12333" not in validate(f.SCHOOL, "1", {f.ATTEMPTS: {"slot": f.PHONE, "count": 3}})[1][0]
+
+
+def test_a_correction_answered_to_another_question_changes_that_field():
+    result, messages = validate(f.SCHOOL, "等一下，电话填错了，是15912345679", {f.INTENTION: None})
+    assert result[f.SCHOOL] is None and result[f.PHONE] == "15912345679" and result[f.CONFIRM] is None
+    assert messages == ["好的，已把手机号改为15912345679。"]
+    result, messages = validate(f.CONFIRM, "学校写错了，是长春理工", {f.INTENTION: "就业"})
+    assert result[f.SCHOOL] == "长春理工" and result[f.CONFIRM] is None
+    result, messages = validate(f.CONFIRM, "毕业年份不对，应该是22届", {f.INTENTION: "就业"})
+    assert result[f.GRAD_YEAR] == "2022"
+
+
+def test_why_the_id_is_needed_is_answered_from_the_consent_text(ledger):
+    for slot, slots in ((f.CONSENT, {}), (f.ID, {f.CONSENT: True})):
+        result, messages = validate(slot, "为什么要身份证号", slots, intent="deny")
+        assert result[slot] is None and "实名登记核验" in messages[0] and "避免重复登记" in messages[0]
+
+
+def test_not_wanting_to_give_the_id_after_consenting_explains_what_is_left(ledger):
+    result, messages = validate(f.ID, "不想给身份证", {f.CONSENT: True}, intent="deny")
+    assert result[f.ID] is None and "12333" in messages[0] and "政策" in messages[0] and "保留" in messages[0]
+    # before consenting it is a refusal of consent
+    refused, _ = validate(f.CONSENT, "不想给身份证", intent="deny")
+    assert refused[f.CONSENT] is False
+
+
+def test_after_quoting_the_consent_text_the_consent_question_is_asked_on_its_own():
+    from actions.registration_prompts import PROMPTS, prompt_for
+
+    asked = prompt_for(f.CONSENT, make_tracker(text="为什么要身份证号", intent="ask_why_id"))
+    assert asked == PROMPTS[f.CONSENT].splitlines()[-1] and "同意" in asked
+    assert prompt_for(f.CONSENT, make_tracker(text="李明")) == PROMPTS[f.CONSENT]
