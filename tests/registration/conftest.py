@@ -38,6 +38,15 @@ def domain() -> Dict[str, Any]:
     return Domain.load(str(ROOT / "nlu" / "domain")).as_dict()
 
 
+@pytest.fixture
+def store(run):
+    """The ledger an end-to-end module's ``run`` fixture wrote (read with the run's key)."""
+    from tests.registration.e2e_support import ledger as run_ledger
+
+    with run_ledger(run) as opened:
+        yield opened
+
+
 @functools.lru_cache(maxsize=1)
 def _responses() -> Dict[str, Any]:
     from rasa.shared.core.domain import Domain

@@ -28,12 +28,7 @@ Turn = Tuple[str, str]  # (sender, text)
 def conversation_run(backend: str, tmp_path_factory, turns: Sequence[Turn], prefix: str) -> Iterator[Dict]:
     """Run ``turns`` once on ``backend`` ("sqlite" or "postgresql"); yields the run's record:
     data folder, DATABASE_URL, replies (one per turn), stdout and stderr (logs at DEBUG)."""
-    model = Settings.from_env().model_path
-    if not model.exists():
-        message = f"no trained model at {model}; run `jiuye train`"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+    model = trained_model()
     data_dir = tmp_path_factory.mktemp(f"{prefix}-{backend}")
     with contextlib.ExitStack() as stack:
         url = (stack.enter_context(scratch_database(f"jiuye_{prefix}")) if backend == "postgresql"
@@ -51,12 +46,29 @@ def _write_transcript(path: Path, turns: Sequence[Turn], record: Dict) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def converse(data_dir: Path, url: str, model: Path, turns: Sequence[Turn]) -> Dict:
+def ask_env(data_dir: Path, url: str, model: Path) -> Dict[str, str]:
+    """The environment of a `jiuye ask` process on its own data folder, database and key."""
     env = dict(os.environ, JIUYE_DATA_DIR=str(data_dir), DATABASE_URL=url, JIUYE_TRACKER_STORE="sql",
                JIUYE_ID_KEY_FILE=str(data_dir / "keys" / "id.key"), JIUYE_LOG_LEVEL="DEBUG",
                JIUYE_MODEL=str(model), PYTHONPATH=str(ROOT))
     for name in ("JIUYE_ID_KEY", "ACTION_SERVER_URL", "POSTGRESQL_SCHEMA"):
         env.pop(name, None)
+    return env
+
+
+def trained_model() -> Path:
+    """models/jiuye.tar.gz, or skip (fail in CI) when it has not been trained."""
+    model = Settings.from_env().model_path
+    if not model.exists():
+        message = f"no trained model at {model}; run `jiuye train`"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return model
+
+
+def converse(data_dir: Path, url: str, model: Path, turns: Sequence[Turn]) -> Dict:
+    env = ask_env(data_dir, url, model)
     lines = "".join(json.dumps({"sender": s, "text": t}, ensure_ascii=False) + "\n" for s, t in turns)
     done = subprocess.run([sys.executable, "-m", "jiuye.cli", "ask", "--jsonl"], input=lines, env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=1200)

@@ -14,8 +14,7 @@ from typing import Dict, Iterator
 import pytest
 from sqlalchemy import text
 
-from registry.store import RegistrationStore
-from tests.registration.e2e_support import conversation_run, everything, ledger, tracker_key
+from tests.registration.e2e_support import conversation_run, everything, tracker_key
 from tests.registry.helpers import make_id
 
 pytestmark = pytest.mark.e2e
@@ -47,12 +46,6 @@ CONVERSATION = [
 def run(request, tmp_path_factory) -> Iterator[Dict]:
     with conversation_run(request.param, tmp_path_factory, CONVERSATION, "e2e") as record:
         yield record
-
-
-@pytest.fixture
-def store(run) -> Iterator[RegistrationStore]:
-    with ledger(run) as opened:
-        yield opened
 
 
 def reply(run, index: int) -> str:

@@ -18,8 +18,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import pytest
 
 from registry.idcard import check_character
-from registry.store import RegistrationStore
-from tests.registration.e2e_support import conversation_run, everything, ledger
+from tests.registration.e2e_support import conversation_run, everything
 
 pytestmark = pytest.mark.e2e
 
@@ -186,12 +185,6 @@ def run(request, tmp_path_factory) -> Iterator[Dict]:
     with conversation_run(request.param, tmp_path_factory, [(s, t) for s, t, _ in LINES], "forgiving") as record:
         record["by_label"] = {label: record["replies"][i] for i, (_, _, label) in enumerate(LINES) if label}
         yield record
-
-
-@pytest.fixture
-def store(run) -> Iterator[RegistrationStore]:
-    with ledger(run) as opened:
-        yield opened
 
 
 def said(run, label: str) -> str:
