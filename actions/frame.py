@@ -25,7 +25,6 @@ from policies_kb.text import ensure_dictionary
 _NOT_CONTENT = re.compile(
     r"[\d０-９a-zA-Z%]|(大学|学院|学校)$|^[零〇一二两三四五六七八九十百千万俩仨几半]+[个位名人年月天岁块元万次]?$"
 )
-_NAMED_NUMBER = re.compile(r"(?!19\d\d$|20\d\d$)\d{4,5}")
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
 
@@ -57,7 +56,7 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
     out = []
     for word in jieba.lcut(text):
         word = word.strip()
-        if _NAMED_NUMBER.fullmatch(word) and word in known_text:
+        if word in lexicon.named_numbers:
             out.append(word)  # 96885, 12333, 1311: numbers that name a service
             continue
         if len(word) < 2 or word in generic or word in cues or _NOT_CONTENT.search(word):
@@ -97,14 +96,19 @@ def covers(text: str, word: str) -> bool:
     if len(word) >= 3 and word.endswith(_PERSON_SUFFIXES) and word[:-1] in text:
         return True
     if len(word) >= 4:
+        # Chinese compounds are head-final: the last pair must be there (西部计划 ~ 西部志愿者计划,
+        # but 失业保险金 is not 失业保险), and two thirds of all pairs.
         pairs = [word[i:i + 2] for i in range(len(word) - 1)]
-        return sum(1 for p in pairs if p in text) * 3 >= 2 * len(pairs)
+        return pairs[-1] in text and sum(1 for p in pairs if p in text) * 3 >= 2 * len(pairs)
     return False
 
 
 def coverage(words: Iterable[str], text: str) -> float:
-    """Share of ``words`` that ``text`` covers (1.0 when there are none)."""
+    """Share of the question's content, by characters, that ``text`` covers (1.0 when there is
+    none). Longer words are more specific: 创业贷款 outweighs an everyday 小店 beside it, while 人才
+    does not outweigh 公寓."""
     words = list(words)
-    if not words:
+    total = sum(len(w) for w in words)
+    if not total:
         return 1.0
-    return sum(1 for w in words if covers(text, w)) / len(words)
+    return sum(len(w) for w in words if covers(text, w)) / total

@@ -46,6 +46,8 @@ class QuestionDetails:
     contract_years: Optional[float] = None  # length of the contract signed
     enterprise: bool = False  # the borrower is a company, not a person
     total_asked: bool = False  # 加起来 / 一共 / 累计: the sum over the whole period
+    people_asked: bool = False  # 至少得几个人: the number of partners an amount needs
+    youth: bool = False  # an unemployed young person (16–24), not a graduate
     honour: bool = False
 
     def merged_over(self, earlier: "QuestionDetails") -> "QuestionDetails":
@@ -59,7 +61,8 @@ _TOGETHER = r"(?:一起|共同|合伙|合作|搭伙|联合|合办|创业|干|开
 _PARTNERS = [
     re.compile(_NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:的)?\s*" + _TOGETHER),
     re.compile(r"(?:合伙人?|股东)(?:有|共|一共|总共)?\s*" + _NUM + r"\s*(?:个|位|名)?"),
-    re.compile(r"(?:我们|咱们|我们这)\s*" + _NUM + r"\s*" + _PEOPLE),
+    re.compile(r"(?:我们|咱们|我们这|俺们)\s*" + _NUM + r"\s*" + _PEOPLE),
+    re.compile(r"(?:我们|咱们|俺们)\s*" + _NUM + r"\s*(?:合伙|一起|合作)"),
     re.compile(_NUM + r"\s*(?:个)?(?:人|位)(?:的)?(?:团队|合伙)"),
     re.compile(_NUM + r"\s*" + _PEOPLE + r"[^，。,.？?]{0,6}?(?:合伙|一起|合作|搭伙|联合)"),
     re.compile(r"^(?:那|那么|换成|如果是|要是)?\s*" + _NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:呢|的话|合伙)"),
@@ -69,7 +72,9 @@ _WITH_OTHERS = re.compile(r"(?:我|本人)(?:和|跟|与|带着|加上)\s*" + _N
 _AMOUNT = re.compile(_NUM + r"\s*万")
 _YUAN = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万|千|块|元)?"
 _MONTHLY_COST = re.compile(r"(?:每月|每个月|一个月|月)\s*(?:的)?(?:房租|租金|费用|物业费|水电费|成本|花|交)?\s*(?:是|要|大概|差不多)?\s*" + _YUAN)
-_BASE = re.compile(r"(?:原本|原来|本来|标准是|原标准|基础标准)\s*(?:是)?\s*" + _YUAN)
+# Further monthly costs listed after the first: 每月房租3000 物业费500 水电500.
+_MORE_COSTS = re.compile(r"(?:房租|租金|物业费|物管费|物业|水电费|水电|卫生费|电费|水费)\s*(?:是|要|大概)?\s*" + _YUAN)
+_BASE = re.compile(r"(?:原本|原来|本来|标准是|原标准|基础标准|最低工资(?:标准)?)\s*(?:是|为)?\s*" + _YUAN)
 _YEARS = [
     re.compile(r"(?:毕业|离校)(?:了|已经)?\s*" + _NUM + r"\s*(?:年|个年头)"),
     re.compile(_NUM + r"\s*年(?:前|了)?\s*(?:毕业|离校)"),
@@ -77,11 +82,15 @@ _YEARS = [
 _JUST_GRADUATED = re.compile(r"刚毕业|应届|今年毕业|还没毕业|即将毕业")
 _AGE = re.compile(_NUM + r"\s*(?:岁|周岁)")
 _INTERNS = re.compile(_NUM + r"\s*(?:个|名|位)?\s*(?:见习生|见习人员|实习生|见习)")
+_INTERNS_BEFORE_KEPT = re.compile(_NUM + r"\s*(?:个|名|位)?人?\s*[，,]?\s*(?:期满)?\s*(?:留了|留下|留用|只留|留)")
 _RETAINED = re.compile(r"(?:留用|留下|留了|留下来|转正|签了|留)\s*(?:了)?\s*" + _NUM + r"\s*(?:个|名|位|人)")
 _RATE = re.compile(r"留用率\s*(?:是|有|达到|为)?\s*(\d+(?:\.\d+)?)\s*%")
 _CONTRACT = re.compile(r"(?:签|签了|签订)\s*(?:了)?\s*(半年|" + _NUM + r"\s*(?:年|个月))\s*(?:的)?\s*(?:劳动)?合同")
 _ENTERPRISE = re.compile(r"企业|公司|小微|中小微|单位")
 _HONOUR = re.compile(r"荣誉|优秀毕业生|获奖|获得过.{0,6}奖|表彰|先进个人")
+_YOUTH = re.compile(r"失业青年|青年(?!见习)")
+_GRADUATE = re.compile(r"毕业生|大学生|高校|毕业")
+_PEOPLE_ASKED = re.compile(r"(至少|最少|需要|得|要)\s*(有)?\s*几\s*个\s*人|几个人才")
 _TOTAL = re.compile(r"加起来|一共|总共|累计|总计|合计能|全部")
 
 
@@ -102,6 +111,17 @@ def _yuan(match: Optional[re.Match]) -> Optional[float]:
     if value is None:
         return None
     return value * {"万": 10000, "千": 1000}.get(match.group(2) or "", 1)
+
+
+def _monthly_costs(text: str) -> Optional[float]:
+    """The monthly cost, with every further cost listed after it added (房租3000 物业费500 水电500)."""
+    first = _MONTHLY_COST.search(text)
+    value = _yuan(first)
+    if first is None or value is None:
+        return None
+    for match in _MORE_COSTS.finditer(text, first.end()):
+        value += _yuan(match) or 0
+    return value
 
 
 def _contract_years(text: str) -> Optional[float]:
@@ -133,10 +153,10 @@ def parse_details(text: str) -> QuestionDetails:
     if years is None and _JUST_GRADUATED.search(text):
         years = 0.0
     age = _first([_AGE], text)
-    interns = _first([_INTERNS], text)
+    interns = _first([_INTERNS, _INTERNS_BEFORE_KEPT], text)
     retained = _first([_RETAINED], text)
     rate = _first([_RATE], text)
-    monthly = _yuan(_MONTHLY_COST.search(text))
+    monthly = _monthly_costs(text)
     return QuestionDetails(
         partners=int(partners) if partners and 1 < partners < 1000 else None,
         amount_wan=amount if monthly is None else None,
@@ -150,5 +170,7 @@ def parse_details(text: str) -> QuestionDetails:
         contract_years=_contract_years(text),
         enterprise=bool(_ENTERPRISE.search(text)),
         total_asked=bool(_TOTAL.search(text)),
+        people_asked=bool(_PEOPLE_ASKED.search(text)),
+        youth=bool(_YOUTH.search(text)) or (age is not None and 16 <= age <= 24 and not _GRADUATE.search(text)),
         honour=bool(_HONOUR.search(text)),
     )

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answering
 from actions.answering import Answer
 from actions.frame import Frame, parse_frame
+from bot.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
 from jiuye.settings import Settings
 from policies_kb.regions import Region, lookup, resolve
@@ -36,9 +37,8 @@ def registered_region(tracker: Tracker) -> Optional[Region]:
     failure must not stop a policy answer, so it is logged and treated as unknown."""
     from actions.registration_form import registration_store
 
-    channel = tracker.get_latest_input_channel() or "unknown"
     try:
-        view = registration_store().find_by_sender(channel, tracker.sender_id)
+        view = registration_store().find_by_sender(*split(tracker.sender_id))
     except Exception as exc:  # noqa: BLE001 - any store problem means "no known region"
         logger.warning("registration lookup failed (%s); answering without it", type(exc).__name__)
         return None
@@ -81,7 +81,7 @@ def record_unanswered(tracker: Tracker, text: str, region: Optional[Region], ans
     base can grow (ID and phone numbers are removed there; it never raises)."""
     from console.unanswered import record_safely
 
-    record_safely(text, region.province if region else None, tracker.get_latest_input_channel(), answer.kind)
+    record_safely(text, region.province if region else None, split(tracker.sender_id).channel, answer.kind)
 
 
 # Intents that carry no question of their own: outside a form they are acknowledged, not answered.

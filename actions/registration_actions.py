@@ -1,6 +1,8 @@
 """Registration actions outside the form's questions: submit, cancel, status, self-service
-updates and withdrawal (deletion). A person is found by the channel and sender id they
-registered from; duplicates across channels are found by the keyed hash of the ID number."""
+updates and withdrawal (deletion). A person is found by the channel and the channel's user id
+they registered from, both taken from the conversation id (``wechat:<openid>``…, bot/identity.py),
+never from a client's ``input_channel``; duplicates across channels are found by the keyed hash
+of the ID number."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.registration_form import registration_store
+from bot.identity import split
 from jiuye import erasure
 from registry import phone as phones
 from registry.store import RegistrationData, RegistrationView
@@ -45,17 +48,13 @@ WITHDRAWN = (
 )
 
 
-def channel_of(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "unknown"
-
-
 def reset_form() -> List[EventType]:
     """Clear every registration slot so nothing personal lingers in the conversation."""
     return [SlotSet(name, None) for name in f.ALL_FIELDS + f.DERIVED + [f.ATTEMPTS]] + [SlotSet("requested_slot", None)]
 
 
 def _current(tracker: Tracker) -> Optional[RegistrationView]:
-    return registration_store().find_by_sender(channel_of(tracker), tracker.sender_id)
+    return registration_store().find_by_sender(*split(tracker.sender_id))
 
 
 def consent_given_at(events: Iterable[Dict[str, Any]]) -> Optional[dt.datetime]:
@@ -115,7 +114,8 @@ class ActionRegistrationSubmit(Action):
         consented_at = consent_given_at(tracker.events)
         if consented_at is None:
             logger.warning("registration: consent time not in the conversation; recording the save time")
-        result = store.register(_data_from_slots(tracker), number, channel_of(tracker), sender, consented_at)
+        who = split(sender)
+        result = store.register(_data_from_slots(tracker), number, who.channel, who.user, consented_at)
         store.vault_discard(sender)
         head = (f"您此前已经登记过，本次已更新您的登记信息，登记号仍为{result.reg_no}。" if result.updated
                 else f"登记成功！您的登记号是{result.reg_no}，请妥善保存。")

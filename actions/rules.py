@@ -7,6 +7,7 @@ documents do not have is skipped; a rule that only has some of them says what is
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -26,9 +27,13 @@ class Rule:
     kind: str
     when: Tuple[str, ...]
     params: Dict[str, object]
+    requires: Tuple[str, ...] = ()
 
     def applies(self, details: QuestionDetails) -> bool:
-        return any(getattr(details, name, None) not in (None, False) for name in self.when)
+        """Any of ``when`` given, and all of ``requires``."""
+        given = [getattr(details, name, None) not in (None, False) for name in self.when]
+        needed = [getattr(details, name, None) not in (None, False) for name in self.requires]
+        return any(given) and all(needed)
 
 
 @dataclass
@@ -43,10 +48,11 @@ def load_rules(path: str = str(RULES_FILE)) -> Tuple[Rule, ...]:
     rules = []
     for entry in data["rules"]:
         when = entry["when"] if isinstance(entry["when"], list) else [entry["when"]]
-        params = {k: v for k, v in entry.items() if k not in ("id", "kind", "when")}
+        params = {k: v for k, v in entry.items() if k not in ("id", "kind", "when", "requires")}
+        requires = tuple(entry.get("requires") or ())
         if entry["kind"] not in KINDS:
             raise ValueError(f"{Path(path).name}: rule {entry['id']}: unknown kind {entry['kind']}")
-        rules.append(Rule(entry["id"], entry["kind"], tuple(when), params))
+        rules.append(Rule(entry["id"], entry["kind"], tuple(when), params, requires))
     return tuple(rules)
 
 
@@ -76,8 +82,10 @@ def _find(clauses: Sequence[Clause], key: object) -> Optional[FactRef]:
 def _per_person_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
     per, total = _find(clauses, rule.params["per_person"]), _find(clauses, rule.params["total"])
     n = d.partners
-    if not n or total is None:
+    if total is None:
         return None
+    if not n:
+        return _people_needed(per, total, d)
     cap = float(total[1].value or 0)
     if per is None:
         return Computed([
@@ -90,11 +98,30 @@ def _per_person_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails
     else:
         line = (f"{n}人合伙：{n} × {fmt(each)}万 = {fmt(raw)}万元，超过合计上限{fmt(cap)}万元，"
                 f"因此{n}人合计最高可贷{fmt(cap)}万元。")
-    return Computed([line], [per, total])
+    lines = [line]
+    if d.amount_wan:
+        most = min(raw, cap)
+        verdict = "可以" if d.amount_wan <= most else "不能"
+        lines.insert(0, f"{verdict}：您问的{fmt(d.amount_wan)}万元{'在' if verdict == '可以' else '超过了'}{n}人合伙的最高额度{fmt(most)}万元{'以内' if verdict == '可以' else ''}。")
+    return Computed(lines, [per, total])
+
+
+def _people_needed(per: Optional[FactRef], total: FactRef, d: QuestionDetails) -> Optional[Computed]:
+    """"想贷200万至少得几个人": the smallest partnership whose caps reach the amount."""
+    if per is None or not d.amount_wan or not d.people_asked:
+        return None
+    each, cap = float(per[1].value or 0), float(total[1].value or 0)
+    if d.amount_wan > cap:
+        return Computed([f"合伙创业合计额度最高{fmt(cap)}万元，贷{fmt(d.amount_wan)}万元超过了上限，人数再多也不能。"], [total])
+    people = max(2, math.ceil(d.amount_wan / each))
+    return Computed([
+        f"按每人最高{fmt(each)}万元计算，贷{fmt(d.amount_wan)}万元至少需要 {fmt(d.amount_wan)} ÷ {fmt(each)} "
+        f"向上取整 = {people}人（合计额度最高{fmt(cap)}万元）。"
+    ], [per, total])
 
 
 def _cap_check(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
-    if not d.amount_wan or d.partners:
+    if not d.amount_wan or d.partners or d.people_asked:
         return None
     key = rule.params.get("cap_enterprise") if d.enterprise else rule.params["cap"]
     found = _find(clauses, key) or _find(clauses, rule.params["cap"])
@@ -134,6 +161,8 @@ def _share_of_cost_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDeta
         used.append(term)
         years = float(term[1].value or 0)
         quarters = int(years * 12 / months)
+        per_year = int(12 / months)
+        lines.append(f"每年最多：{per_year}个季度 × {_money(cap_yuan)} = {_money(cap_yuan * per_year)}。")
         lines.append(f"补贴期限最长{fmt(years)}年（{quarters}个季度），按每季最高{_money(cap_yuan)}计，累计最多{_money(cap_yuan * quarters)}。")
     return Computed(lines, used) if lines else None
 
@@ -182,12 +211,24 @@ def _percent_uplift(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -
     ], [rate])
 
 
+def _percent_of_base(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+    """A subsidy set as a percentage of a standard the asker gives (当地最低工资1880 × 60%)."""
+    rate = _find(clauses, rule.params["rate"])
+    if rate is None or not d.base_amount_yuan:
+        return None
+    pct = float(rate[1].value or 0)
+    return Computed([
+        f"按您说的标准计算：{fmt(d.base_amount_yuan)}元 × {fmt(pct)}% = {_money(d.base_amount_yuan * pct / 100)}。"
+    ], [rate])
+
+
 KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails], Optional[Computed]]] = {
     "per_person_capped": _per_person_capped,
     "cap_check": _cap_check,
     "share_of_cost_capped": _share_of_cost_capped,
     "bonus_above_threshold": _bonus_above_threshold,
     "percent_uplift": _percent_uplift,
+    "percent_of_base": _percent_of_base,
 }
 
 

@@ -1,7 +1,8 @@
 """Chat side of the scheduler (issue #5): 订阅招聘会 / 退订, and the answers to a follow-up
 check-in (找到工作了 / 还在找 / 需要帮助 / 想创业) updating the registration. The logic lives in
 scheduler/followup.py (plain functions, tested there); these actions wire it to the tracker.
-Every one of them also records that the user just wrote (the WeChat 48 h window)."""
+Every one of them also records that the user just wrote (the WeChat 48 h window). The channel
+and user come from the conversation id (bot/identity.py), never from a client's input_channel."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from bot.identity import split
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +45,6 @@ def sessions():
     return session_factory(get_store().engine)
 
 
-def channel_of(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "unknown"
-
-
 def _now():
     from scheduler.clock import SystemClock
 
@@ -70,8 +69,7 @@ class ActionSubscribeFairs(Action):
 
         try:
             with sessions().begin() as session:
-                row = followup.subscribe(session, channel_of(tracker), tracker.sender_id, _region(tracker), [],
-                                         _now())
+                row = followup.subscribe(session, *split(tracker.sender_id), _region(tracker), [], _now())
                 region, majors = row.region, row.majors
         except Exception:
             logger.exception("subscribe failed")
@@ -92,7 +90,7 @@ class ActionUnsubscribe(Action):
 
         try:
             with sessions().begin() as session:
-                followup.unsubscribe(session, channel_of(tracker), tracker.sender_id, _now())
+                followup.unsubscribe(session, *split(tracker.sender_id), _now())
         except Exception:
             logger.exception("unsubscribe failed")
             dispatcher.utter_message(text=UNAVAILABLE)
@@ -115,7 +113,7 @@ class ActionFollowupAnswer(Action):
             return []
         try:
             with sessions().begin() as session:
-                result = followup.record_answer(session, channel_of(tracker), tracker.sender_id, answer, _now())
+                result = followup.record_answer(session, *split(tracker.sender_id), answer, _now())
         except Exception:
             logger.exception("follow-up answer not recorded")
             dispatcher.utter_message(text=UNAVAILABLE)

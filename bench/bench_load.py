@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WECHAT_TOKEN = "bench_wechat_token"
+BENCH_REST_TOKEN = "bench-rest-token"  # the servers run as `jiuye rasa`: REST only with a token
 TIMEOUT = 5.0  # WeChat drops the connection after 5 s
 LATE = 4.5
 MAX_REQUESTS_PER_LEVEL = 50_000
@@ -185,9 +186,12 @@ def percentile(values: List[float], q: float) -> float:
 
 
 
-def rest_sender(url: str):
+def rest_sender(url: str, token: str = ""):
+    """The REST channel; ``token`` for the assistant's servers (`jiuye rasa`: REST needs JIUYE_REST_TOKEN)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+
     async def send(session, user: str, text: str) -> Tuple[bool, bool]:
-        async with session.post(url, json={"sender": user, "message": text}) as response:
+        async with session.post(url, json={"sender": user, "message": text}, headers=headers) as response:
             body = await response.json(content_type=None)
             return response.status == 200 and isinstance(body, list) and bool(body), False
     return send
@@ -357,7 +361,7 @@ def assistant_env(data_dir: Path, database_url: str, redis_url: str, wechat_api:
                ACTION_PORT=str(free_port()), JIUYE_TRACKER_STORE="sql", JIUYE_CONSOLE="0", JIUYE_LOG_LEVEL="WARNING",
                WECHAT_TOKEN=WECHAT_TOKEN, WECHAT_APPID="wx_fake_appid", WECHAT_APP_SECRET="fake_secret",
                WECHAT_API_BASE=wechat_api, CHANNEL_REDIS_PREFIX=f"jiuye-bench:{uuid.uuid4().hex[:8]}:",
-               JIUYE_ID_KEY=f"v1:{crypto.new_secret()}", JIUYE_ID_KEY_AUTOCREATE="0")
+               JIUYE_ID_KEY=f"v1:{crypto.new_secret()}", JIUYE_ID_KEY_AUTOCREATE="0", JIUYE_REST_TOKEN=BENCH_REST_TOKEN)
     return env
 
 
@@ -424,7 +428,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 one = running.rasa[0]
                 results += run_scenario("assistant-1", wechat_sender(one.base_url + "/webhooks/wechat/webhook"),
                                         levels, duration, turns)
-                results += run_scenario("assistant-1-rest", rest_sender(one.base_url + "/webhooks/rest/webhook"),
+                rest = rest_sender(one.base_url + "/webhooks/rest/webhook", BENCH_REST_TOKEN)
+                results += run_scenario("assistant-1-rest", rest,
                                         levels, duration, turns)
                 results += run_scenario("assistant-2", wechat_sender(running.url + "/webhooks/wechat/webhook"),
                                         levels, duration, turns)

@@ -67,7 +67,7 @@ class ChannelBase(InputChannel, Generic[Client]):
                        message_id: Optional[str] = None) -> str:
         """The dialogue's reply to ``user_id``'s ``text``. A reply that erased the conversation
         (withdrawal) also erases what this channel keeps of the user, before the reply is sent."""
-        reply = await dialogue_turn(on_new_message, text, user_id, self.CHANNEL, message_id)
+        reply = await dialogue_turn(on_new_message, text, self.CHANNEL, user_id, message_id)
         if erasure.requested(reply.payloads):
             await self.forget(user_id)
         return reply.text

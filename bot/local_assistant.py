@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from bot import action_server
+from bot.identity import CLI, MAX_USER_CHARS, conversation_id, valid_user
 from bot.input_guard import clean, rejection
 from bot.redaction import redact_id_numbers
 from policies_kb.normalize import normalize
@@ -64,8 +65,9 @@ async def run_turn(
     send: Callable[[Any], Awaitable[Any]], agent: Any, text: str, sender: str, input_channel: str,
     metadata: Optional[Dict[str, Any]] = None,
 ) -> Reply:
-    """Send a prepared message through ``send`` (the agent's handler or a channel's
-    ``on_new_message``) and read the turn's intent from the conversation's tracker."""
+    """Send a prepared message of conversation ``sender`` (``<channel>:<user>``, bot/identity.py)
+    through ``send`` (the agent's handler or a channel's ``on_new_message``) and read the turn's
+    intent from the conversation's tracker."""
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
     output = CollectingOutputChannel()
@@ -102,8 +104,13 @@ class LocalAssistant:
         action_server.stop(self._action_process)
 
     async def ask(self, text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> Reply:
-        sender = sender or f"cli-{uuid.uuid4().hex}"
-        text, refused = prepare(text, sender)
+        """One turn of conversation ``cli:<sender>`` (a new one without ``sender``); ValueError
+        for a sender id that is too long or not printable."""
+        sender = sender or uuid.uuid4().hex
+        if not valid_user(sender):
+            raise ValueError(f"sender must be 1-{MAX_USER_CHARS} printable characters")
+        conversation = conversation_id(CLI, sender)
+        text, refused = prepare(text, conversation)
         if refused:
             return refused
-        return await run_turn(self._agent.handle_message, self._agent, text, sender, "cli", metadata)
+        return await run_turn(self._agent.handle_message, self._agent, text, conversation, CLI, metadata)

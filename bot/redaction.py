@@ -51,31 +51,3 @@ def redact_id_numbers(text: str, sender_id: str, store=None) -> str:
 def first_reference(text: Optional[str]) -> Optional[str]:
     match = REF.search(text or "")
     return match.group(1) if match else None
-
-
-def _redacting_rest_input():
-    """Rasa's REST channel with ID numbers taken out (built lazily: importing this module must
-    stay cheap for the action server). Name it in credentials.yml as
-    ``bot.redaction.RedactingRestInput``; it serves the usual /webhooks/rest/webhook."""
-    from rasa.core.channels.rest import RestInput
-
-    class RedactingRestInput(RestInput):
-        def _extract_message(self, req) -> Optional[str]:
-            text = super()._extract_message(req)
-            if not isinstance(text, str):
-                return text
-            return redact_id_numbers(text, str((req.json or {}).get("sender") or "default"))
-
-    return RedactingRestInput
-
-
-_LAZY: dict = {}
-
-
-def __getattr__(name: str):
-    """``bot.redaction.RedactingRestInput`` without importing Rasa until asked for."""
-    if name == "RedactingRestInput":
-        if name not in _LAZY:
-            _LAZY[name] = _redacting_rest_input()
-        return _LAZY[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,7 @@ full with their dates, and the next-best search matches.
 
 The dialogue is behind ``Dialogue`` so the page can be tested without a model; in the Rasa server
 ``RasaDialogue`` sends a ``UserMessage`` through the channel's ``on_new_message`` under a
-throw-away sender id and reads the intent confidence from that conversation's tracker.
+throw-away conversation id (``console:<random>``) and reads the intent confidence from that conversation's tracker.
 """
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Sequence
 
 from actions.answering import cn_date, clause_label
+from bot.identity import CONSOLE, conversation_id
 from bot.local_assistant import Reply, prepare, run_turn
 from policies_kb.kb import KnowledgeBase
 from policies_kb.model import Clause
 
 PROVINCES = ("吉林", "江西")
-CHANNEL_NAME = "console"
 NEXT_BEST = 4
 KIND_LABELS = {
     "policy": "按意图作答", "both_provinces": "两省分别作答", "not_in_province": "该省文件无此规定",
@@ -46,7 +46,7 @@ class RasaDialogue:
         agent = self._agent()
         if agent is None or not agent.is_ready():
             raise DialogueUnavailable("agent not ready")
-        return await run_turn(self._on_new_message, agent, text, sender, CHANNEL_NAME, metadata)
+        return await run_turn(self._on_new_message, agent, text, sender, CONSOLE, metadata)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ async def answer(dialogue: Dialogue, kb: KnowledgeBase, question: str, province:
     """The bot's answer to ``question`` (as a new conversation) with the knowledge base's view.
     Input is cleaned and ID numbers taken out exactly as the chat channels do."""
     province = province if province in PROVINCES else None
-    sender = f"console-{uuid.uuid4().hex}"
+    sender = conversation_id(CONSOLE, uuid.uuid4().hex)
     text, refused = prepare(question, sender)
     if refused:
         return AidResult(text, province, refused, "invalid_input")

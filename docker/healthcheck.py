@@ -1,6 +1,6 @@
 """Container health checks (no curl in the slim image): exit 0 when the role's process answers.
 
-    python docker/healthcheck.py rasa        GET http://127.0.0.1:$PORT/webhooks/rest/
+    python docker/healthcheck.py rasa        GET http://127.0.0.1:$PORT/  (Rasa's root: up once the model is loaded)
     python docker/healthcheck.py actions     GET http://127.0.0.1:$ACTION_PORT/health
     python docker/healthcheck.py scheduler   `jiuye scheduler status --json` says it is running
 """
@@ -33,7 +33,7 @@ def scheduler_running() -> bool:
 
 def main(role: str) -> int:
     if role == "rasa":
-        return 0 if http_ok(f"http://127.0.0.1:{os.environ.get('PORT', '5005')}/webhooks/rest/") else 1
+        return 0 if http_ok(f"http://127.0.0.1:{os.environ.get('PORT', '5005')}/") else 1
     if role == "actions":
         return 0 if http_ok(f"http://127.0.0.1:{os.environ.get('ACTION_PORT', '5055')}/health") else 1
     if role == "scheduler":

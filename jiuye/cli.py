@@ -56,7 +56,11 @@ async def _ask_jsonl(settings: Settings) -> int:
                 region = request.get("region")
                 metadata = {"region": region} if region else {}
                 sender = request.get("sender") or None
-                reply = await assistant.ask(request.get("text", ""), str(sender) if sender else None, metadata)
+                try:
+                    reply = await assistant.ask(request.get("text", ""), str(sender) if sender else None, metadata)
+                except ValueError as exc:  # an unusable sender id
+                    emit({"error": str(exc)})
+                    continue
                 emit(reply.as_json())
     finally:
         sys.stdout = out

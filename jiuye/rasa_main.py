@@ -4,7 +4,8 @@ applied first. The Rasa servers are started this way (jiuye.runner.rasa_command,
 
 Before Rasa configures its logging, personal data is taken out of every log record and of Rasa's
 structlog events (jiuye/log_privacy.py), and Rasa's level (``LOG_LEVEL``) is set from
-``JIUYE_LOG_LEVEL``, the one log-level setting of every process."""
+``JIUYE_LOG_LEVEL``, the one log-level setting of every process. The HTTP request-size limit
+(jiuye/http_guard.py) is installed here too."""
 from __future__ import annotations
 
 import os
@@ -16,12 +17,13 @@ BANNER = "jiuye: Rasa patches applied (cached action-response validator, event c
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    from jiuye import log_privacy, rasa_patches
+    from jiuye import http_guard, log_privacy, rasa_patches
 
     log_privacy.install()
     log_privacy.apply_to_rasa(os.environ)
     rasa_patches.apply()
     log_privacy.install_for_rasa()
+    http_guard.install()
     print(BANNER, file=sys.stderr, flush=True)
     from rasa.__main__ import main as rasa_cli
 

@@ -19,16 +19,20 @@ from jiuye.endpoints import write_endpoints_file
 from jiuye.settings import PROJECT_DIR, Settings
 
 # Rasa's command line with jiuye.rasa_patches applied (jiuye/rasa_main.py), instead of the `rasa` script.
+REST_CHANNEL = "bot.rest_channel.RestInput"
 RASA_ENTRY_POINT = (sys.executable, "-m", "jiuye.rasa_main")
 
 
-def channel_credentials(env: Optional[Mapping[str, str]] = None) -> Dict[str, object]:
-    """Channels served by the Rasa server. REST is always on for local use and tests; WeChat and
-    Telegram when their token is set (they read the rest of their configuration, secrets
-    included, from the environment, so none is written to the credentials file)."""
+def channel_credentials(env: Optional[Mapping[str, str]] = None, local: bool = False) -> Dict[str, object]:
+    """Channels served by the Rasa server. WeChat and Telegram when their token is set (they read
+    the rest of their configuration, secrets included, from the environment, so none is written
+    to the credentials file); the console unless JIUYE_CONSOLE=0. REST (bot/rest_channel.py) is
+    for local use and tests: on for ``local`` (`jiuye run`), otherwise (`jiuye rasa`, production)
+    only when JIUYE_REST_TOKEN is set, and then every request needs that bearer token."""
     env = os.environ if env is None else env
-    # REST (/webhooks/rest/webhook) with ID numbers taken out before Rasa stores anything.
-    channels: Dict[str, object] = {"bot.redaction.RedactingRestInput": None}
+    channels: Dict[str, object] = {}
+    if local or Settings.from_env(env).rest_token:
+        channels[REST_CHANNEL] = None
     if env.get("WECHAT_TOKEN"):
         channels["bot.wechat.channel.WeChatInput"] = None
     if env.get("TELEGRAM_TOKEN"):
@@ -38,9 +42,9 @@ def channel_credentials(env: Optional[Mapping[str, str]] = None) -> Dict[str, ob
     return channels
 
 
-def write_credentials_file(settings: Settings, env: Optional[Mapping[str, str]] = None) -> Path:
+def write_credentials_file(settings: Settings, env: Optional[Mapping[str, str]] = None, local: bool = False) -> Path:
     path = settings.data_dir / "credentials.yml"
-    path.write_text(yaml.safe_dump(channel_credentials(env), allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump(channel_credentials(env, local), allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -91,7 +95,7 @@ def start(settings: Settings, env: Optional[Mapping[str, str]] = None, log_to: O
     actions = action_server.start(settings.action_port, log_to=log_to, env=env)
     action_url = settings.action_server_url or f"http://127.0.0.1:{settings.action_port}/webhook"
     endpoints = write_endpoints_file(settings, action_url)
-    credentials = write_credentials_file(settings, env)
+    credentials = write_credentials_file(settings, env, local=True)
     try:
         rasa = subprocess.Popen(
             rasa_command(settings, endpoints, credentials), cwd=PROJECT_DIR, env=dict(env) if env is not None else None,

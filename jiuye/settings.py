@@ -27,6 +27,7 @@ class Settings:
     kb_dir: Path
     tracker_store: str
     log_level: str
+    rest_token: Optional[str] = None  # JIUYE_REST_TOKEN: bearer token of the REST channel (bot/rest_channel.py)
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -43,4 +44,5 @@ class Settings:
             kb_dir=Path(env.get("JIUYE_KB_DIR") or PROJECT_DIR / "policies_kb" / "data"),
             tracker_store=(env.get("JIUYE_TRACKER_STORE") or "sql").lower(),
             log_level=log_level(env),
+            rest_token=env.get("JIUYE_REST_TOKEN") or None,
         )

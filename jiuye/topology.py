@@ -32,7 +32,9 @@ from typing import Dict, Iterator, List, Mapping, Optional
 
 from jiuye.settings import PROJECT_DIR, Settings
 
-REST_HEALTH = "/webhooks/rest/"  # answers once the model is loaded and the channels are up
+# Rasa's own "/" (Hello from Rasa): a Rasa server listens only once the model is loaded and the
+# channels are up. (The REST channel is off on production servers, bot/rest_channel.py.)
+SERVER_HEALTH = "/"
 
 
 @dataclass
@@ -198,7 +200,7 @@ def start(env: Mapping[str, str], rasa_servers: int = 2, proxy_port: Optional[in
                 JIUYE_DATA_DIR=str(settings.data_dir / f"rasa-{number}"),
             )
             servers.append(_spawn(f"rasa-{number}", jiuye_command("rasa"), server_env, f"http://127.0.0.1:{port}",
-                                  REST_HEALTH, log_dir, logs))
+                                  SERVER_HEALTH, log_dir, logs))
             processes.append(servers[-1])
         port = proxy_port or free_port()
         proxy_args = [sys.executable, "-m", "jiuye.proxy", "--port", str(port)]

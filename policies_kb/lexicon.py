@@ -36,6 +36,7 @@ class Lexicon:
     askers: Dict[str, Tuple[str, ...]]
     generic: FrozenSet[str]
     terms: Tuple[str, ...]
+    named_numbers: FrozenSet[str] = frozenset()
 
     def attribute_of(self, text: str) -> Optional[Attribute]:
         return next((a for a in self.attributes if a.matches(text)), None)
@@ -82,5 +83,6 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
     )
     askers = {k: tuple(v) for k, v in data["askers"].items()}
     return Lexicon(
-        tuple(variants), attributes, askers, frozenset(map(str, data["generic"])), tuple(map(str, data["terms"]))
+        tuple(variants), attributes, askers, frozenset(map(str, data["generic"])), tuple(map(str, data["terms"])),
+        frozenset(map(str, data.get("named_numbers") or ())),
     )

@@ -30,9 +30,9 @@ UNCOVERED = [
 
 # A place name directly followed by these is an institution, not where the graduate applies.
 _INSTITUTION = re.compile(
-    r"^(省|市)?(师范|农业|财经|理工|工业|工程|医科|医药|中医药|科技|建筑|交通|警察|体育|艺术|外国语|工商|"
+    r"^(?!省大学)(省|市)?(师范|农业|财经|理工|工业|工程|医科|医药|中医药|科技|建筑|交通|警察|体育|艺术|外国语|工商|"
     r"化工|电力|动画|职业|航空|信息|水利|司法|林业|农业工程|应用|科技职业)?(大学|学院|学校|职业技术学院)(?!生)"
-)  # "(?!生)": 江西大学生 is a student in 江西, not 江西大学
+)  # "(?!生)": 江西大学生 is a student in 江西, not 江西大学; 吉林省大学毕业生 is a graduate in 吉林
 
 _CITY_TO_PROVINCE = {city: prov for prov, cities in COVERED.items() for city in cities}
 _NAMES = sorted(list(COVERED) + list(_CITY_TO_PROVINCE) + UNCOVERED, key=len, reverse=True)

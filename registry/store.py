@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.identity import conversation_id
 from registry import idcard
 from registry.crypto import IdCipher
 from registry.db import session_factory
@@ -209,7 +210,8 @@ class RegistrationStore:
             session.execute(delete(Subscription).where(Subscription.channel == channel,
                                                        Subscription.user_id == user_id))
             contacts.delete(session, channel, user_id)
-            session.execute(delete(VaultEntry).where(VaultEntry.sender_id == user_id))
+            # the vault is keyed by the conversation id (<channel>:<user>, bot/identity.py)
+            session.execute(delete(VaultEntry).where(VaultEntry.sender_id == conversation_id(channel, user_id)))
             session.execute(
                 update(Consent).where(Consent.reg_no == reg_no, Consent.withdrawn_at.is_(None))
                 .values(withdrawn_at=utcnow())

@@ -86,6 +86,9 @@ def test_rasa_main_applies_the_patches_before_rasas_command_line(monkeypatch, ca
     rasa_main.main(["run", "--port", "5999"])
     assert seen == {"argv": ["rasa", "run", "--port", "5999"], "patched": True}
     assert rasa_main.BANNER in capsys.readouterr().err
+    import rasa.core.run
+
+    assert getattr(rasa.core.run.configure_app, "jiuye_limited", False)  # jiuye/http_guard.py: 256 KiB bodies
 
 
 def test_rasa_main_runs_rasas_real_command_line():

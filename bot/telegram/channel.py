@@ -14,21 +14,23 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from telegram import ChatMemberUpdated, Message, Update
+from telegram import ChatMemberUpdated, Message
 
 from bot import texts
 from bot.channel_base import ChannelBase
 from bot.compare import same
 from bot.dedupe import DEFERRED, OutcomeStore
+from bot.identity import TELEGRAM
 from bot.reachability import Reachability
 from bot.reply_split import split
 from bot.telegram.api_client import TelegramAPIError, TelegramClient
 from bot.telegram.config import TelegramConfig
+from bot.telegram.inbound import chat_of, parse_update, usable_message
 from scheduler.transports import classify_telegram
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
+CHANNEL = TELEGRAM  # conversations are telegram:<chat id> (bot/identity.py)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_LIMIT_CHARS = 4096
 
@@ -69,18 +71,20 @@ class TelegramInput(ChannelBase[TelegramClient]):
                 logger.warning("telegram update refused: secret token missing or wrong")
                 return response.text("forbidden", status=403)
             try:
-                update = Update.de_json(request.json, None)
-            except Exception as exc:
+                update = parse_update(request.json)
+            except Exception as exc:  # BadUpdate, or a body that is not JSON: only the kind is logged
                 logger.warning("telegram update unreadable: %s", type(exc).__name__)
                 return response.text("bad request", status=400)
             chat = update.effective_chat
             if not await self.store.claim(f"tg:update:{update.update_id}", str(chat.id) if chat else None):
                 logger.info("telegram update %s already taken", update.update_id)
                 return response.json({})
-            if update.my_chat_member is not None:
+            if update.my_chat_member is not None and chat_of(update.my_chat_member) is not None:
                 self._membership(update.my_chat_member)
             message = update.message
-            if message is not None:
+            if message is not None and not usable_message(message):
+                logger.warning("telegram update %s ignored: message without a usable chat or text", update.update_id)
+            elif message is not None:
                 self.reach.inbound(CHANNEL, str(message.chat.id))
                 task = asyncio.create_task(self._handle(message, update.update_id, on_new_message))
                 self._tasks.add(task)
@@ -91,7 +95,7 @@ class TelegramInput(ChannelBase[TelegramClient]):
 
     def _membership(self, change: ChatMemberUpdated) -> None:
         """A private chat's user blocked the bot (``kicked``) or unblocked it (``member``)."""
-        status, chat = change.new_chat_member.status, str(change.chat.id)
+        status, chat = getattr(change.new_chat_member, "status", None), str(change.chat.id)
         if status in ("kicked", "left"):
             self.reach.unreachable(CHANNEL, chat, "bot_blocked")
         elif status == "member":

@@ -8,34 +8,33 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional
-from xml.parsers.expat import ExpatError
 
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from wechatpy import parse_message
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
 from bot import texts
 from bot.channel_base import ChannelBase
 from bot.dedupe import OutcomeStore
+from bot.identity import WECHAT
 from bot.reachability import Reachability
 from bot.reply_split import fits, split
 from bot.wechat.api_client import WeChatClient
 from bot.wechat.config import WeChatConfig
-from bot.wechat.crypto import CryptoError, MessageCrypto, encrypted_field
+from bot.wechat.crypto import MessageCrypto, encrypted_field
 from bot.wechat.errors import Action, WeChatAPIError
 from bot.wechat.exchange import answer_once
-from bot.wechat.inbound import Inbound, read
+from bot.wechat.inbound import Inbound, UnreadablePush, parse_push, read
 from bot.wechat.signature import SignatureRefused, check_signature
 from bot.wechat.token_store import token_store
 from scheduler.transports import classify_wechat
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "wechat"
+CHANNEL = WECHAT  # conversations are wechat:<openid> (bot/identity.py)
 
 
 class WeChatInput(ChannelBase[WeChatClient]):
@@ -79,16 +78,20 @@ class WeChatInput(ChannelBase[WeChatClient]):
         async def receive(request: Request) -> HTTPResponse:
             started = time.monotonic()
             try:
-                message = parse_message(self._open(request))
-                if message is None or not message.source:
-                    raise ValueError("empty push")
+                xml = self._open(request)
             except SignatureRefused as exc:
                 logger.warning("wechat push refused: %s", exc)
                 return response.text("forbidden", status=403)
-            except (CryptoError, ValueError, KeyError, TypeError, ExpatError) as exc:
+            except Exception as exc:  # CryptoError, bad encoding…: only the kind is logged
                 logger.warning("wechat push unreadable: %s", type(exc).__name__)
                 return response.text("bad request", status=400)
-            inbound = read(message)
+            try:
+                message = parse_push(xml)
+                inbound = read(message)
+            except Exception as exc:  # UnreadablePush above all; never a 500 with the signed URL logged
+                reason = exc if isinstance(exc, UnreadablePush) else type(exc).__name__  # never the push's text
+                logger.warning("wechat push unreadable: %s", reason)
+                return response.text("bad request", status=400)
             logger.info("wechat %s key=%s", inbound.kind, inbound.key)
             budget = max(0.0, self.config.passive_timeout - (time.monotonic() - started))
             reply = await answer_once(

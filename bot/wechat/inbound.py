@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Dict, Optional
 
-from wechatpy.messages import BaseMessage
+import xmltodict
+from wechatpy import parse_message
+from wechatpy.messages import BaseMessage, UnknownMessage
 
 from bot import texts
+from bot.identity import valid_user
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,44 @@ class Inbound:
 # Events that open the customer-service window (WeChat's list: follow, scan, CLICK and the
 # scan-code menu pushes). VIEW and LOCATION do not; job-finish events are not the user at all.
 WINDOW_EVENTS = frozenset({"scan", "click", "scancode_push", "scancode_waitmsg"})
+
+
+class UnreadablePush(ValueError):
+    """A push (signature checked) whose XML is not a WeChat message we can read; answered 400."""
+
+
+TEXT_FIELDS = ("ToUserName", "FromUserName", "MsgType", "Content", "Recognition", "Event", "EventKey")
+NUMBER_FIELDS = ("MsgId", "CreateTime")
+
+
+def _fields(xml: str) -> Dict[str, Any]:
+    try:
+        fields = xmltodict.parse(xml).get("xml")
+    except Exception as exc:  # expat errors, a document that is not a mapping, …
+        raise UnreadablePush(f"not XML ({type(exc).__name__})") from None
+    if not isinstance(fields, dict):
+        raise UnreadablePush("no <xml> element")
+    return fields
+
+
+def parse_push(xml: str) -> BaseMessage:
+    """wechatpy's message for ``xml``, after checking what wechatpy would trip over (it raises
+    AttributeError on an empty ``<MsgType/>`` and ValueError when ``MsgId`` is read): the
+    fields we use are text, ``FromUserName`` is there, ``MsgId`` and ``CreateTime`` are numbers.
+    An empty or missing ``MsgType`` is an unknown kind of message (answered politely)."""
+    fields = _fields(xml)
+    for name in TEXT_FIELDS:
+        if not isinstance(fields.get(name) or "", str):
+            raise UnreadablePush(f"<{name}> is not text")
+    for name in NUMBER_FIELDS:
+        value = fields.get(name)
+        if value is not None and not (isinstance(value, str) and value.isascii() and value.isdigit()):
+            raise UnreadablePush(f"<{name}> is not a number")
+    if not valid_user(fields.get("FromUserName") or ""):
+        raise UnreadablePush("no usable sender")
+    if not fields.get("MsgType"):
+        return UnknownMessage(fields)
+    return parse_message(xml)
 
 
 def dedupe_key(message: BaseMessage) -> str:

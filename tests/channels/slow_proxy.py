@@ -9,6 +9,7 @@ import time
 import httpx
 
 from bot.fakes.loopback import Answer, LoopbackServer, Recorded
+from bot.identity import split
 
 
 class SlowActionProxy(LoopbackServer):
@@ -18,7 +19,7 @@ class SlowActionProxy(LoopbackServer):
 
     def handle(self, request: Recorded) -> Answer:
         body = request.json or {}
-        if str(body.get("sender_id", "")).startswith(self.slow_prefix):
+        if split(str(body.get("sender_id", ""))).user.startswith(self.slow_prefix):  # wechat:o_slow_…
             time.sleep(self.delay)
         response = httpx.post(self.action_url, content=request.body, timeout=60,
                               headers={"Content-Type": "application/json"})

@@ -26,7 +26,8 @@ class Stack(LiveAssistant):
         return f"{self.base}/webhooks/telegram/webhook"
 
     def user_turns(self, sender_id: str) -> int:
-        """User messages the dialogue processed for ``sender_id`` (from the SQL tracker store)."""
+        """User messages the dialogue processed in conversation ``sender_id`` (``wechat:<openid>``,
+        ``telegram:<chat id>``…: bot/identity.py), from the SQL tracker store."""
         with sqlite3.connect(self.settings.data_dir / "tracker.db") as db:
             return db.execute(
                 "SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (sender_id,)

@@ -159,6 +159,25 @@ def membership(chat: int, status: str) -> dict:
                                "new_chat_member": {"status": status, "user": bot, "until_date": 0}}}
 
 
+@pytest.mark.parametrize("body, status", [
+    (b"not json", 400), (b"[]", 400), (b"null", 400), (b'{"message": {"text": "hi"}}', 400),  # no update_id
+    (b'{"update_id": "x1"}', 400),
+    (b'{"update_id": 77001, "message": {"message_id": 1, "date": 0, "text": "hi"}}', 200),  # no chat: ignored
+    (b'{"update_id": 77002, "message": {"message_id": 1, "date": 0, "text": "hi", '
+     b'"chat": {"id": "abc", "type": "private"}}}', 200),  # chat id not a number: ignored
+    (b'{"update_id": 77003, "message": {"message_id": 1, "date": 0, "text": 5, '
+     b'"chat": {"id": 7, "type": "private"}}}', 200),  # text not text: ignored
+    (b'{"update_id": 77004, "my_chat_member": {"date": 0, "new_chat_member": {"status": "kicked"}}}', 400),
+])
+def test_telegram_odd_updates_are_answered_politely_never_500(telegram, caplog, body, status):
+    server, fake = telegram
+    response = requests.post(server.url, data=body, timeout=10,
+                             headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"})
+    assert response.status_code == status
+    time.sleep(0.2)
+    assert fake.sent() == [] and "Traceback" not in caplog.text
+
+
 def test_telegram_message_records_contact(telegram, sessions):
     server, fake = telegram
     post(server, message(501, "你好"))

@@ -47,7 +47,7 @@ def test_wrong_or_missing_secret_is_refused(tg, secret):
     chat = next(_ids)
     assert post(stack, update(chat, "吉林大学生创业担保贷款最高多少"), secret).status_code == 403
     time.sleep(0.5)
-    assert api.sent(chat) == [] and stack.user_turns(str(chat)) == 0
+    assert api.sent(chat) == [] and stack.user_turns(f"telegram:{chat}") == 0
 
 
 def test_text_goes_through_the_dialogue(tg):
@@ -56,7 +56,7 @@ def test_text_goes_through_the_dialogue(tg):
     assert post(stack, update(chat, "吉林大学生创业担保贷款最高多少")).status_code == 200
     [answer] = replies(api, chat, 1)
     assert "20万元" in answer and "吉就组〔2022〕2号" in answer
-    assert stack.user_turns(str(chat)) == 1
+    assert stack.user_turns(f"telegram:{chat}") == 1
 
 
 def test_redelivered_update_is_answered_once(tg):
@@ -66,7 +66,7 @@ def test_redelivered_update_is_answered_once(tg):
     assert post(stack, body).status_code == 200 and post(stack, body).status_code == 200
     replies(api, chat, 1)
     time.sleep(1.0)
-    assert len(api.sent(chat)) == 1 and stack.user_turns(str(chat)) == 1
+    assert len(api.sent(chat)) == 1 and stack.user_turns(f"telegram:{chat}") == 1
 
 
 def test_commands(tg):
@@ -90,7 +90,7 @@ def test_commands(tg):
     sent = replies(api, chat, 4)
     assert sent == [START_TEXT, HELP_TEXT, texts.SUBSCRIBED, texts.UNSUBSCRIBED]
     assert state() == (False, True)
-    assert stack.user_turns(str(chat)) == 0  # commands never reach the dialogue
+    assert stack.user_turns(f"telegram:{chat}") == 0  # commands never reach the dialogue
 
 
 def test_non_text_message_gets_a_polite_reply(tg):

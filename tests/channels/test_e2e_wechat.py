@@ -47,7 +47,7 @@ def test_signed_text_gets_a_cited_passive_reply(plain):
     assert delivery.reply["ToUserName"] == user and delivery.reply["FromUserName"] == wechat.account
     assert delivery.reply["MsgType"] == "text"
     assert_cited_loan_answer(delivery.text)
-    assert stack.user_turns(user) == 1 and api.delivered(user) == []
+    assert stack.user_turns(f"wechat:{user}") == 1 and api.delivered(user) == []
 
 
 def test_replayed_msgid_is_not_processed_twice(plain):
@@ -57,7 +57,7 @@ def test_replayed_msgid_is_not_processed_twice(plain):
     first = wechat.deliver(message)
     again = wechat.deliver(message)  # same MsgId, fresh signature: WeChat's retry
     assert first.text and again.text == first.text
-    assert stack.user_turns(user) == 1 and api.delivered(user) == []
+    assert stack.user_turns(f"wechat:{user}") == 1 and api.delivered(user) == []
 
 
 def test_concurrent_retry_is_processed_once(plain):
@@ -70,7 +70,7 @@ def test_concurrent_retry_is_processed_once(plain):
     assert all(d.status == 200 for d in deliveries)
     assert len(replies - {None}) == 1  # every attempt that answers passively says the same thing
     time.sleep(0.5)
-    assert stack.user_turns(user) == 1 and api.delivered(user) == []
+    assert stack.user_turns(f"wechat:{user}") == 1 and api.delivered(user) == []
 
 
 @pytest.mark.parametrize("forgery", ["wrong_token", "stale", "future", "unsigned"])
@@ -90,7 +90,7 @@ def test_bad_or_stale_signature_is_refused_and_not_processed(plain, forgery):
         assert len(delivery.attempts) == 1
     assert status == 403
     time.sleep(0.3)
-    assert stack.user_turns(user) == 0
+    assert stack.user_turns(f"wechat:{user}") == 0
 
 
 def test_server_url_verification_echoes_only_when_signed(plain):
@@ -111,14 +111,14 @@ def test_voice_uses_the_recognition_text(plain):
     assert_cited_loan_answer(delivery.text)
     unheard = wechat.deliver(wechat.voice(user, ""))
     assert unheard.text == texts.VOICE_NOT_RECOGNISED
-    assert stack.user_turns(user) == 1
+    assert stack.user_turns(f"wechat:{user}") == 1
 
 
 def test_menu_click_asks_the_menu_question(plain):
     stack, wechat, _ = plain
     user = openid()
     delivery = wechat.deliver(wechat.event(user, "CLICK", key="JIUYE_LOAN"))
-    assert "贷款" in delivery.text and stack.user_turns(user) == 1
+    assert "贷款" in delivery.text and stack.user_turns(f"wechat:{user}") == 1
     helped = wechat.deliver(wechat.event(user, "CLICK", key="JIUYE_HELP", create_time=int(time.time()) + 1))
     assert helped.text == texts.HELP
 
@@ -149,7 +149,7 @@ def test_other_message_types_get_a_polite_reply(plain):
     stack, wechat, _ = plain
     user = openid()
     delivery = wechat.deliver(wechat.image(user))
-    assert delivery.text == texts.UNSUPPORTED and stack.user_turns(user) == 0
+    assert delivery.text == texts.UNSUPPORTED and stack.user_turns(f"wechat:{user}") == 0
 
 
 def test_plaintext_mode_rejects_garbage_body(plain):
@@ -173,7 +173,7 @@ def test_slow_answer_arrives_by_customer_service_message_exactly_once(plain):
     messages = api.delivered(user)
     assert len(messages) == 1 and messages[0]["msgtype"] == "text"
     assert_cited_loan_answer(messages[0]["text"]["content"])
-    assert stack.user_turns(user) == 1
+    assert stack.user_turns(f"wechat:{user}") == 1
 
 
 def test_retries_of_a_slow_answer_are_answered_once(plain):
@@ -185,7 +185,7 @@ def test_retries_of_a_slow_answer_are_answered_once(plain):
     assert all(d.status == 200 and d.reply is None for d in deliveries)
     wait_for(lambda: api.delivered(user))
     time.sleep(1.0)
-    assert len(api.delivered(user)) == 1 and stack.user_turns(user) == 1
+    assert len(api.delivered(user)) == 1 and stack.user_turns(f"wechat:{user}") == 1
 
 
 def test_revoked_token_is_refreshed_and_the_answer_still_arrives_once(plain):

@@ -119,3 +119,36 @@ def test_empty_and_overlong_text_answered_by_the_input_guard(api, tmp_path):
         empty = simulator.deliver(simulator.text("o_g", "   "))
         long = simulator.deliver(simulator.text("o_g", "问" * 1500))
     assert "没有输入文字" in empty.text and "太长" in long.text and dialogue.turns == 0
+
+
+def _push(openid: str, msg_type: str, msg_id: str = "6100000000000000001", content: str = "问") -> str:
+    return (f"<xml><ToUserName><![CDATA[gh_jiuye_fake]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime>{msg_type}<Content>{content}</Content>"
+            f"<MsgId>{msg_id}</MsgId></xml>")
+
+
+ODD_PUSHES = {  # signed correctly (plaintext mode signs the query only): what the body holds
+    "empty MsgType": (_push("o_odd1", "<MsgType/>"), 200),
+    "no MsgType": (_push("o_odd2", ""), 200),
+    "non-numeric MsgId": (_push("o_odd3", "<MsgType>text</MsgType>", msg_id="abc"), 400),
+    "Content with elements": (_push("o_odd4", "<MsgType>text</MsgType>", content="<a>1</a><b>2</b>"), 400),
+    "no sender": (_push("", "<MsgType>text</MsgType>"), 400),
+    "sender id of 200 characters": (_push("o" * 200, "<MsgType>text</MsgType>"), 400),
+    "root is text": ("<xml>hello</xml>", 400),
+    "not XML": ("{\"MsgType\": \"text\"}", 400),
+}
+
+
+@pytest.mark.parametrize("kind", list(ODD_PUSHES))
+def test_signed_but_odd_pushes_are_answered_politely_never_500(api, tmp_path, caplog, kind):
+    body, status = ODD_PUSHES[kind]
+    dialogue = ScriptedDialogue("x")
+    with ChannelServer(WeChatInput(config_for(api, tmp_path)), dialogue) as server:
+        simulator = WeChatSimulator(server.url, TOKEN)
+        query, _ = simulator.signed_request(simulator.text("o_any", "问"))
+        attempt = simulator.post_once(query, body.encode("utf-8"))
+    assert attempt.status == status, attempt.body
+    if status == 200:  # a kind of message we do not know: the polite "text or voice only" reply
+        assert texts.UNSUPPORTED in attempt.body
+    assert dialogue.turns == 0
+    assert "Traceback" not in caplog.text and query["signature"] not in caplog.text

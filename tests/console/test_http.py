@@ -118,7 +118,7 @@ def test_answer_aid_shows_answer_clauses_confidence_and_next_best(services, kb, 
             "csrf_token": token, "question": f"{QUESTION}，我身份证{ID_NUMBER}", "province": "吉林"})
         assert page.status_code == 200
         assert dialogue.asked[0]["metadata"] == {"region": "吉林"}
-        assert ID_NUMBER not in dialogue.asked[0]["text"] and dialogue.asked[0]["sender"].startswith("console-")
+        assert ID_NUMBER not in dialogue.asked[0]["text"] and dialogue.asked[0]["sender"].startswith("console:")
         text = page.text
         assert "97.3%" in text and "按意图作答" in text
         clause = next(c for c in kb.clauses if c.doc.doc_no == loan_reply.citations[0]["doc_no"]

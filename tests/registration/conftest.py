@@ -70,7 +70,7 @@ def rendered(messages: Iterable[Dict[str, Any]]) -> List[str]:
 
 
 def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",
-                 sender: str = "tester", requested_slot: Optional[str] = None, active: bool = True,
+                 sender: str = "cli:tester", requested_slot: Optional[str] = None, active: bool = True,
                  events: Optional[List[Dict[str, Any]]] = None,
                  extracted: Optional[Dict[str, Any]] = None) -> Tracker:
     """A tracker whose last event is the user's message, followed by the slots Rasa extracted

@@ -25,7 +25,7 @@ def run(action, **tracker_args):
     return events, "\n".join(rendered(dispatcher.messages))
 
 
-def filled(ledger, sender="tester", number=GOOD_ID, **changes):
+def filled(ledger, sender="cli:tester", number=GOOD_ID, **changes):
     ref = first_reference(redact_id_numbers(number, sender, ledger))
     slots = {f.NAME: "张三", f.CONSENT: True, f.ID: f"ref:{ref}", f.ID_MASKED: "2201**********" + number[-4:],
              f.PHONE: "13912345678", f.SCHOOL: "吉林大学", f.MAJOR: "会计学", f.EDUCATION: "本科",
@@ -50,7 +50,7 @@ def test_submit_saves_and_clears_the_slots(ledger):
     assert view is not None and view.reg_no in text and "登记成功" in text
     assert view.wanted_job == "会计" and view.grad_year == 2024 and view.one_to_one is False
     assert {e["name"] for e in events if e["value"] is None} >= {f.ID, f.NAME, f.PHONE, f.ID_MASKED}
-    assert ledger.vault_discard("tester") == 0  # the reference is gone after saving
+    assert ledger.vault_discard("cli:tester") == 0  # the reference is gone after saving
 
 
 def test_consent_time_is_when_the_person_said_yes_not_the_save(ledger):
@@ -78,8 +78,8 @@ def test_consent_time_is_when_the_person_said_yes_not_the_save(ledger):
 def test_registering_again_updates_and_says_so(ledger):
     run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认")
     first = ledger.find_by_sender("cli", "tester")
-    _, text = run(ActionRegistrationSubmit(), slots=filled(ledger, sender="other", **{f.INTENTION: "创业"}),
-                  sender="other", text="确认")
+    _, text = run(ActionRegistrationSubmit(), slots=filled(ledger, sender="cli:other", **{f.INTENTION: "创业"}),
+                  sender="cli:other", text="确认")
     assert "已更新" in text and first.reg_no in text
     assert ledger.count() == 1 and ledger.get(first.reg_no).intention == "创业"
     assert ledger.get(first.reg_no).wanted_job is None  # not asked of founders, not kept
@@ -91,17 +91,17 @@ def test_hardship_registration_is_flagged_one_to_one(ledger):
 
 
 def test_refused_consent_saves_nothing(ledger):
-    redact_id_numbers(GOOD_ID, "tester", ledger)
+    redact_id_numbers(GOOD_ID, "cli:tester", ledger)
     events, text = run(ActionRegistrationSubmit(), slots={f.NAME: "张三", f.CONSENT: False}, text="不同意")
     assert text == NO_CONSENT_REPLY and ledger.count() == 0
-    assert ledger.vault_discard("tester") == 0
+    assert ledger.vault_discard("cli:tester") == 0
     assert any(e["name"] == f.NAME and e["value"] is None for e in events)
 
 
 def test_cancel_forgets_everything(ledger):
     slots = filled(ledger, **{f.CONFIRM: None})
     events, text = run(ActionRegistrationCancel(), slots=slots, text="取消", intent="cancel")
-    assert "已取消" in text and ledger.count() == 0 and ledger.vault_discard("tester") == 0
+    assert "已取消" in text and ledger.count() == 0 and ledger.vault_discard("cli:tester") == 0
     assert all(e["value"] is None for e in events)
 
 
@@ -133,7 +133,7 @@ def test_correction_in_the_form_clears_the_named_field(ledger):
     events, text = run(ActionRegistrationCorrect(), slots=slots, text="身份证号输错了", intent="update_registration")
     cleared = {e["name"] for e in events if e["value"] is None}
     assert cleared == {f.ID, f.ID_MASKED, f.CONFIRM} and "身份证号" in text
-    assert ledger.vault_discard("tester") == 0
+    assert ledger.vault_discard("cli:tester") == 0
     events, text = run(ActionRegistrationCorrect(), slots=slots, text="帮我改一下", intent="update_registration")
     assert events == [] and "要修改哪一项" in text
     # a field that does not apply to this intention is not offered

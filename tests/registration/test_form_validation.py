@@ -18,7 +18,7 @@ GOOD_ID = make_id()
 FORM = ValidateRegistrationForm()
 
 
-def validate(slot: str, text: str, slots=None, intent: str = "inform", sender: str = "tester"):
+def validate(slot: str, text: str, slots=None, intent: str = "inform", sender: str = "cli:tester"):
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(slots, text=text, intent=intent, sender=sender, requested_slot=slot)
     result = getattr(FORM, f"validate_{slot}")(text, dispatcher, tracker, {})
@@ -39,23 +39,23 @@ def test_name_refused_with_reason(text, fragment):
 def test_consent_yes_no_and_unclear(ledger):
     assert validate(f.CONSENT, "同意")[0][f.CONSENT] is True
     assert validate(f.CONSENT, "好的", intent="affirm")[0][f.CONSENT] is True
-    ledger.vault_put("tester", GOOD_ID)
+    ledger.vault_put("cli:tester", GOOD_ID)
     refused, _ = validate(f.CONSENT, "不同意")
     assert refused[f.CONSENT] is False and refused["requested_slot"] is None
-    assert ledger.vault_discard("tester") == 0  # the refusal already discarded any ID
+    assert ledger.vault_discard("cli:tester") == 0  # the refusal already discarded any ID
     unclear, messages = validate(f.CONSENT, "这是啥")
     assert unclear[f.CONSENT] is None and "同意" in messages[0]
 
 
 def test_id_number_reference_is_resolved_validated_and_masked(ledger):
-    text = redact_id_numbers(f"我的身份证号是{GOOD_ID}", "tester", ledger)
+    text = redact_id_numbers(f"我的身份证号是{GOOD_ID}", "cli:tester", ledger)
     assert GOOD_ID not in text
     result, messages = validate(f.ID, text, {f.CONSENT: True})
     ref = result[f.ID].removeprefix("ref:")
     assert result[f.ID_MASKED] == idmask(GOOD_ID) and messages == [f"好的，已记下身份证号：{idmask(GOOD_ID)}。"]
-    assert ledger.vault_get("tester", ref) == GOOD_ID
+    assert ledger.vault_get("cli:tester", ref) == GOOD_ID
     # a reference belongs to its sender only
-    other, _ = validate(f.ID, text, {f.CONSENT: True}, sender="someone-else")
+    other, _ = validate(f.ID, text, {f.CONSENT: True}, sender="cli:someone-else")
     assert other[f.ID] is None
 
 
@@ -71,11 +71,11 @@ def idmask(number: str) -> str:
     ("990102" + GOOD_ID[6:], "地区码"),
 ])
 def test_bad_id_numbers_are_refused_with_the_reason_and_forgotten(ledger, raw, fragment):
-    text = redact_id_numbers(raw, "tester", ledger)
+    text = redact_id_numbers(raw, "cli:tester", ledger)
     assert raw not in text
     result, messages = validate(f.ID, text, {f.CONSENT: True})
     assert result[f.ID] is None and fragment in messages[0]
-    assert ledger.vault_discard("tester") == 0
+    assert ledger.vault_discard("cli:tester") == 0
 
 
 def test_id_without_reference_or_consent(ledger):
@@ -83,9 +83,9 @@ def test_id_without_reference_or_consent(ledger):
     assert result[f.ID] is None and "您输入的是5位" in messages[0]
     result, messages = validate(f.ID, "不知道", {f.CONSENT: True})
     assert result[f.ID] is None and "没有看到身份证号码" in messages[0]
-    text = redact_id_numbers(GOOD_ID, "tester", ledger)
+    text = redact_id_numbers(GOOD_ID, "cli:tester", ledger)
     result, _ = validate(f.ID, text, {f.CONSENT: None})
-    assert result[f.ID] is None and ledger.vault_discard("tester") == 0
+    assert result[f.ID] is None and ledger.vault_discard("cli:tester") == 0
 
 
 @pytest.mark.parametrize("slot,text,expected", [

@@ -43,12 +43,18 @@ def test_vault_failure_drops_the_number(caplog):
 
 
 def test_rest_channel_redacts_before_rasa(ledger):
-    from types import SimpleNamespace
+    import asyncio
 
-    from bot.redaction import RedactingRestInput
+    from bot.rest_channel import RestConfig, RestInput
     from rasa.shared.utils.common import class_from_module_path
 
-    assert class_from_module_path("bot.redaction.RedactingRestInput") is RedactingRestInput
-    request = SimpleNamespace(json={"sender": "rest-user", "message": f"身份证{NUMBER}"})
-    text = RedactingRestInput()._extract_message(request)
-    assert NUMBER not in text and ledger.vault_get("rest-user", first_reference(text)) == NUMBER
+    assert class_from_module_path("bot.rest_channel.RestInput") is RestInput
+    seen = []
+
+    async def on_new_message(message) -> None:
+        seen.append(message)
+
+    asyncio.run(RestInput(RestConfig(token=None)).turn(on_new_message, "rest-user", f"身份证{NUMBER}", None))
+    text = seen[0].text
+    assert seen[0].sender_id == "rest:rest-user"
+    assert NUMBER not in text and ledger.vault_get("rest:rest-user", first_reference(text)) == NUMBER

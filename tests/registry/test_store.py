@@ -214,7 +214,8 @@ def test_withdraw_removes_the_scheduler_state_naming_the_person(store, engine):
     store.register(data(name="李四"), ID_B, "wechat", "o_other")
     store.subscribe("wechat", "o_person", region="长春")
     store.subscribe("wechat", "o_other", region="长春")
-    store.vault_put("o_person", ID_B)
+    store.vault_put("wechat:o_person", ID_B)  # the vault is keyed by the conversation id
+    store.vault_put("rest:o_person", ID_B)  # another channel's user of the same name
     sessions = store._sessions
     with sessions.begin() as session:
         reg_id = session.execute(select(Registration.id).where(Registration.reg_no == reg_no)).scalar_one()
@@ -234,7 +235,8 @@ def test_withdraw_removes_the_scheduler_state_naming_the_person(store, engine):
         assert left(OutboxMessage.user_id) == {"o_other"}
         assert left(FollowUp.registration_id) == set()
     assert [s["user_id"] for s in store.subscriptions()] == ["o_other"]
-    assert store.vault_discard("o_person") == 0
+    assert store.vault_discard("wechat:o_person") == 0
+    assert store.vault_discard("rest:o_person") == 1
 
 
 def test_engine_for_migrates_once_per_process(tmp_path):

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def tracker(sender: str, text: str, intent: str, entities=()) -> Tracker:
     message = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities)}
     events = [{"event": "user", "text": text, "parse_data": message, "input_channel": "wechat"}]
-    return Tracker(sender, {}, message, events, False, None, {}, "action_listen")
+    return Tracker(f"wechat:{sender}", {}, message, events, False, None, {}, "action_listen")  # bot/identity.py
 
 
 @pytest.fixture

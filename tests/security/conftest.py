@@ -1,70 +1,39 @@
-"""The registration-and-withdrawal run both security test modules search (tests/security/
-registration_run.py), once on SQLite with local stores and once on PostgreSQL with Redis.
-Needs models/jiuye.tar.gz, PostgreSQL and Redis: missing ones skip, or fail when CI=true."""
+"""One real assistant for the security replays (issue 11): `jiuye run`'s stack (action server and
+`rasa run` with the trained model, started through jiuye.runner) with WeChat (plaintext mode),
+Telegram, the console and the local REST channel, pointed at the loopback fakes of both platform
+APIs; SQLite ledger and tracker store in a fresh folder."""
 from __future__ import annotations
-
-import contextlib
-import uuid
 
 import pytest
 
-from tests.channels.conftest import redis_prefix, redis_url  # noqa: F401  (fixtures of the dedupe tests)
-from tests.conftest import in_ci
-from tests.security import registration_run as rr
 
-
-def _need_model() -> None:
-    from tests.support.live import MODEL
-
-    if not MODEL.exists():
-        message = f"no trained model at {MODEL}; run `jiuye train`"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def withdrawal_run(request, tmp_path_factory) -> rr.Run:
+@pytest.fixture(scope="session")
+def target(tmp_path_factory):
+    from bot.fakes.fake_telegram_api import FakeTelegramAPI
     from bot.fakes.fake_wechat_api import FakeWeChatAPI
-    from bot.fakes.wechat_simulator import WeChatSimulator
-    from tests.channels.conftest import delete_prefix, redis_or_skip
-    from tests.channels.stack import WECHAT_TOKEN
-    from tests.support.live import assistant_env, launch
-    from tests.support.postgres import scratch_database
+    from registry import crypto
+    from tests.channels import stack as st
+    from tests.security.target import Target
 
-    _need_model()
-    data_dir = tmp_path_factory.mktemp(f"withdrawal-{request.param}")
-    prefix = f"jiuye-test:{uuid.uuid4().hex[:12]}:"
-    with contextlib.ExitStack() as stack:
-        extra = {}
-        redis_url = None
-        if request.param == "postgresql":
-            redis_url = redis_or_skip()
-            extra = {"DATABASE_URL": stack.enter_context(scratch_database("jiuye_sec")), "REDIS_URL": redis_url}
-            stack.callback(delete_prefix, prefix)
-        api = FakeWeChatAPI().start()
-        stack.callback(api.stop)
-        env = assistant_env(
-            data_dir, JIUYE_TRACKER_STORE="sql", JIUYE_CONSOLE="0", JIUYE_SCHEDULER="off",
-            JIUYE_LOG_LEVEL="DEBUG", LOG_LEVEL="WARNING", JIUYE_ID_KEY_FILE=str(data_dir / "keys" / "id.key"),
-            WECHAT_TOKEN=WECHAT_TOKEN, WECHAT_APPID=api.appid, WECHAT_APP_SECRET=api.secret,
-            WECHAT_API_BASE=api.url, WECHAT_PASSIVE_TIMEOUT="55", WECHAT_DEDUPE_TTL="3600",
-            CHANNEL_REDIS_PREFIX=prefix, **extra,
-        )
-        env.pop("JIUYE_ID_KEY", None)
-        assistant = launch(env)
-        try:
-            assistant.wait_serving("/webhooks/wechat/", 400)
-            wechat = WeChatSimulator(f"{assistant.base}/webhooks/wechat/webhook", WECHAT_TOKEN, timeout=60, retries=0)
-            w, k = rr.WITHDRAWS, rr.KEEPS
-            replies = {"keeps": rr.converse(wechat, k, k.conversation())}
-            replies["withdraws"] = rr.converse(wechat, w, w.conversation() + ["注销登记", "确定"])
-            url = assistant.settings.database_url
-            erased = rr.wait_until(lambda: rr.contact_rows(url, w.openid) == 0)
-            replies["withdraws"] += rr.converse(wechat, w, ["我的登记状态"])
-            replies["keeps"] += rr.converse(wechat, k, ["我的登记状态"])
-        finally:
-            assistant.stop()
-        log = (data_dir / rr.DATA_DIR_LOG).read_text(encoding="utf-8")
-        yield rr.Run(request.param, data_dir, url, replies, rr.collect(data_dir, url, redis_url, prefix), log,
-                     0 if erased else rr.contact_rows(url, w.openid))
+    if not st.MODEL.exists():
+        pytest.fail(f"no trained model at {st.MODEL}: run `.venv/bin/jiuye train` first")
+    wechat, telegram = FakeWeChatAPI().start(), FakeTelegramAPI().start()
+    env = st.channel_env(
+        tmp_path_factory.mktemp("security"), JIUYE_CONSOLE="1", JIUYE_ID_KEY=f"v1:{crypto.new_secret()}",
+        WECHAT_APPID=wechat.appid, WECHAT_APP_SECRET=wechat.secret, WECHAT_API_BASE=wechat.url,
+        TELEGRAM_TOKEN=telegram.token, TELEGRAM_SECRET=st.TELEGRAM_SECRET, TELEGRAM_API_BASE=telegram.url,
+    )
+    for inherited in ("ACTION_SERVER_URL", "JIUYE_ID_KEY_FILE", "JIUYE_REST_TOKEN"):
+        env.pop(inherited, None)
+    assistant = st.start_stack(env)
+    try:
+        st.wait_ready(assistant)
+        yield Target(assistant, wechat, telegram)
+    finally:
+        assistant.stop()
+        wechat.stop()
+        telegram.stop()
+
+
+# The registration-and-withdrawal run of the erasure and log-redaction tests.
+from tests.security.withdrawal_fixtures import redis_prefix, redis_url, withdrawal_run  # noqa: E402,F401

@@ -53,7 +53,7 @@ def _ask(lines, env_extra, tmp_path):
 
 @pytest.mark.e2e
 def test_ask_logs_at_debug_without_personal_data(tmp_path):
-    from tests.security.conftest import _need_model
+    from tests.security.withdrawal_fixtures import _need_model
 
     _need_model()
     turns = ["我要做失业登记", W.name, "同意", W.id_typed, W.phone, W.school]

@@ -15,7 +15,7 @@ import pytest
 
 from tests.channels.conftest import delete_prefix, redis_or_skip
 from tests.conftest import in_ci
-from tests.topology.helpers import rest_turn
+from tests.topology.helpers import REST_TOKEN, rest_turn
 
 POSTGRES_URL = os.environ.get("JIUYE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -63,7 +63,7 @@ def topology(tmp_path_factory, topology_database):
         data_dir, JIUYE_MODEL=str(model), DATABASE_URL=topology_database, REDIS_URL=redis_url,
         CHANNEL_REDIS_PREFIX=prefix, JIUYE_ID_KEY=f"v1:{crypto.new_secret()}", JIUYE_ID_KEY_AUTOCREATE="0",
         WECHAT_APPID=wechat.appid, WECHAT_APP_SECRET=wechat.secret, WECHAT_API_BASE=wechat.url,
-        WECHAT_FALLBACK_TEMPLATE_ID="tpl_fake_notice", JIUYE_LOG_LEVEL="INFO",
+        WECHAT_FALLBACK_TEMPLATE_ID="tpl_fake_notice", JIUYE_LOG_LEVEL="INFO", JIUYE_REST_TOKEN=REST_TOKEN,
     )
     for inherited in ("ACTION_SERVER_URL", "JIUYE_ID_KEY_FILE"):
         env.pop(inherited, None)

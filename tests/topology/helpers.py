@@ -13,6 +13,8 @@ from sqlalchemy import create_engine, text
 from jiuye.proxy import BACKEND_HEADER
 
 REST_PATH = "/webhooks/rest/webhook"
+# The Rasa servers run as in production (`jiuye rasa`): REST is served only with a token (conftest sets it).
+REST_TOKEN = "topology-rest-token"
 WECHAT_PATH = "/webhooks/wechat/webhook"
 
 
@@ -27,7 +29,8 @@ class Reply:
 
 def rest_turn(base_url: str, sender: str, message: str, timeout: float = 120.0) -> Reply:
     """One message through the REST channel; ``base_url`` is the proxy or one server."""
-    response = httpx.post(base_url + REST_PATH, json={"sender": sender, "message": message}, timeout=timeout)
+    response = httpx.post(base_url + REST_PATH, json={"sender": sender, "message": message}, timeout=timeout,
+                          headers={"Authorization": f"Bearer {REST_TOKEN}"})
     # custom payloads (citations) travel in the same bot event as the text: compare texts only
     texts = [m["text"] for m in response.json() if m.get("text")] if response.status_code == 200 else []
     return Reply(response.status_code, response.headers.get(BACKEND_HEADER, base_url), texts)
@@ -45,7 +48,8 @@ class Turn:
 
 
 def stored_turns(database_url: str, sender: str) -> List[Turn]:
-    """The sender's conversation from the SQL tracker store, split at user messages."""
+    """The conversation ``sender`` (``rest:<id>``…, bot/identity.py) from the SQL tracker store,
+    split at user messages."""
     engine = create_engine(database_url, future=True)
     try:
         with engine.connect() as connection:
@@ -80,7 +84,7 @@ def count_rows(database_url: str, query: str, **params) -> int:
 
 
 def last_ticket(redis_url: str, sender: str) -> Optional[int]:
-    """Number of the newest ticket in the sender's conversation lock (Rasa's key ``lock:<id>``);
+    """Number of the newest ticket in conversation ``sender``'s lock (Rasa's key ``lock:<id>``);
     None when nobody holds or waits for it."""
     import redis
 

@@ -1,6 +1,7 @@
 """docker/ cannot be run here (no Docker engine): its files are checked as data instead.
 The compose file parses, names every role, gives each a health check, keeps exactly one scheduler,
-holds no secret value, and the image neither copies local state nor bakes in a secret."""
+holds no secret value, and the image neither copies local state nor bakes in a secret. What the
+gateway publishes is checked in tests/security/test_gateway.py."""
 from __future__ import annotations
 
 import re
@@ -62,14 +63,6 @@ def test_no_secret_values_in_compose_or_env_example(compose):
             key, value = line.split("=", 1)
             if SECRET_NAMES.search(key):
                 assert value in ("", "change-me"), f".env.example {key} looks like a real value"
-
-
-def test_gateway_routes_webhooks_and_console_to_rasa():
-    conf = (DOCKER / "nginx.conf").read_text(encoding="utf-8")
-    assert "server rasa:5005" in conf
-    for location in ("location /webhooks/", "location /console/"):
-        block = conf.split(location, 1)[1].split("}", 1)[0]
-        assert "proxy_pass http://rasa;" in block
 
 
 def test_image_runs_as_non_root_with_a_health_check_and_no_secrets():

@@ -15,6 +15,7 @@ from typing import List
 import pytest
 
 from bot.fakes.wechat_simulator import WeChatSimulator
+from bot.input_guard import clean
 from tests.channels.stack import WECHAT_TOKEN
 from tests.registry.helpers import make_id
 from tests.topology.helpers import WECHAT_PATH, Reply, count_rows, last_ticket, rest_turn, stored_turns, wait_for
@@ -77,18 +78,18 @@ def test_concurrent_messages_of_one_graduate_are_handled_one_at_a_time_in_arriva
 
     with ThreadPoolExecutor(len(QUESTIONS)) as pool:
         for index in range(len(QUESTIONS)):
-            before = last_ticket(topology["env"]["REDIS_URL"], user)
+            before = last_ticket(topology["env"]["REDIS_URL"], f"rest:{user}")
             queued = 0 if before is None else before + 1  # the ticket this message will hold
             future = pool.submit(send, index)
-            wait_for(lambda: future.done() or last_ticket(topology["env"]["REDIS_URL"], user) == queued)
+            wait_for(lambda: future.done() or last_ticket(topology["env"]["REDIS_URL"], f"rest:{user}") == queued)
     assert [r.status for r in replies] == [200] * len(QUESTIONS)
     assert {r.backend for r in replies} == {s.base_url for s in topology["topology"].rasa}
     assert all(r.texts for r in replies)
     waiting = max(sum(1 for r in replies if r.sent_at <= other.sent_at < r.done_at) for other in replies)
     assert waiting >= 3, "messages did not overlap; the lock was not exercised"
-    turns = stored_turns(topology["database_url"], user)
-    assert [t.user_text for t in turns] == QUESTIONS
-    _assert_turns_serialised(turns, {q: r for q, r in zip(QUESTIONS, replies)})
+    turns = stored_turns(topology["database_url"], f"rest:{user}")
+    assert [t.user_text for t in turns] == [clean(q) for q in QUESTIONS]  # as the input guard stored them
+    _assert_turns_serialised(turns, {clean(q): r for q, r in zip(QUESTIONS, replies)})
 
 
 def test_simultaneous_messages_on_both_servers_never_interleave(topology):
@@ -105,9 +106,9 @@ def test_simultaneous_messages_on_both_servers_never_interleave(topology):
     with ThreadPoolExecutor(len(questions)) as pool:
         replies = list(pool.map(send, range(len(questions))))
     assert [r.status for r in replies] == [200] * len(questions)
-    turns = stored_turns(topology["database_url"], user)
-    assert sorted(t.user_text for t in turns) == sorted(questions)
-    _assert_turns_serialised(turns, {q: r for q, r in zip(questions, replies)})
+    turns = stored_turns(topology["database_url"], f"rest:{user}")
+    assert sorted(t.user_text for t in turns) == sorted(clean(q) for q in questions)
+    _assert_turns_serialised(turns, {clean(q): r for q, r in zip(questions, replies)})
 
 
 def test_wechat_retries_on_different_servers_are_processed_once_and_answered_once(topology):
@@ -127,8 +128,8 @@ def test_wechat_retries_on_different_servers_are_processed_once_and_answered_onc
     assert (len(passive) == 1 and pushed == []) or (passive == set() and len(pushed) == 1), (passive, pushed)
     answer = passive.pop() if passive else pushed[0]["text"]["content"]
     assert "20万元" in answer and "吉就组〔2022〕2号" in answer
-    user_turns = count_rows(topology["database_url"],
-                            "SELECT count(*) FROM events WHERE sender_id = :s AND type_name = 'user'", s=openid)
+    user_turns = count_rows(topology["database_url"], "SELECT count(*) FROM events WHERE sender_id = :s "
+                                                      "AND type_name = 'user'", s=f"wechat:{openid}")
     assert user_turns == 1
 
 
@@ -160,4 +161,4 @@ def test_killed_server_loses_nothing_and_the_form_continues_on_the_other(topolog
     rows = count_rows(database, "SELECT count(*) FROM registrations WHERE reg_no = :r AND name = :n "
                                 "AND phone = :p AND sender_id = :s", r=reg_no, n="张三", p="13912345678", s=user)
     assert rows == 1
-    assert [t.user_text for t in stored_turns(database, user)][-1] == "确认"
+    assert [t.user_text for t in stored_turns(database, f"rest:{user}")][-1] == "确认"

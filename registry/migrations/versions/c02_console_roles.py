@@ -9,14 +9,14 @@ staff_sessions through its foreign key), so the role has no CHECK constraint; th
 it checks it.
 
 Revision ID: c02_console_roles
-Revises: b002_drop_channel_subscriptions
+Revises: i001_conversation_namespaces
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "c02_console_roles"
-down_revision = "b002_drop_channel_subscriptions"
+down_revision = "i001_conversation_namespaces"
 branch_labels = None
 depends_on = None
 
