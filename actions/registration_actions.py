@@ -10,7 +10,7 @@ import logging
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -213,6 +213,21 @@ class ActionRegistrationUpdate(Action):
         dispatcher.utter_message(response="utter_registration_updated", reg_no=view.reg_no, label=f.LABELS[field],
                                  value=value)
         return []
+
+
+class ActionRegistrationInform(Action):
+    """An answer-like message outside the form. A registered graduate's change in everyday words
+    that the NLU read as an answer ("我换手机号了，新号码是…") changes the registration; anything else
+    goes on to the policy fallback, which answers it as before."""
+
+    def name(self) -> Text:
+        return "action_registration_inform"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if f.correction_named(text) in COLUMNS and _current(tracker) is not None:
+            return ActionRegistrationUpdate().run(dispatcher, tracker, domain)
+        return [FollowupAction("action_answer_policy")]
 
 
 class ActionRegistrationSavedAlready(Action):

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import registration_fields as f
 from actions.registration_actions import (
-    NO_CONSENT_REPLY, ActionRegistrationCancel, ActionRegistrationSavedAlready, ActionRegistrationStatus,
+    NO_CONSENT_REPLY, ActionRegistrationCancel, ActionRegistrationInform, ActionRegistrationSavedAlready, ActionRegistrationStatus,
     ActionRegistrationSubmit, ActionRegistrationUpdate, ActionRegistrationWithdraw, ActionRegistrationWithdrawAsk,
 )
 from actions.registration_form import ActionAskRegConfirm, ActionRegistrationCorrect
@@ -186,3 +186,15 @@ def test_an_expired_id_number_is_asked_again_keeping_every_other_answer(ledger):
     assert cleared == {f.ID, f.ID_MASKED, f.CONFIRM}  # name, phone, school … stay
     assert {"event": "active_loop", "timestamp": None, "name": "registration_form"} in events
     assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": f.ID} in events
+
+
+def test_a_change_read_as_an_answer_outside_the_form_still_changes_the_registration(ledger):
+    said = "我换手机号了，新号码是137 0013 7000"
+    events, text = run(ActionRegistrationInform(), text=said, active=False)
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_policy"}] and text == ""
+    run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认")
+    reg_no = ledger.find_by_sender("cli", "tester").reg_no
+    events, text = run(ActionRegistrationInform(), text=said, active=False)
+    assert events == [] and "137****7000" in text and ledger.get(reg_no).phone == "13700137000"
+    events, _ = run(ActionRegistrationInform(), text="会计学", active=False)  # not a change: the policy fallback
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_policy"}]
