@@ -10,7 +10,7 @@ import logging
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -50,7 +50,7 @@ WITHDRAWN = (
 
 def reset_form() -> List[EventType]:
     """Clear every registration slot so nothing personal lingers in the conversation."""
-    return [SlotSet(name, None) for name in f.ALL_FIELDS + f.DERIVED] + [SlotSet("requested_slot", None)]
+    return [SlotSet(name, None) for name in f.ALL_FIELDS + f.DERIVED + [f.ATTEMPTS]] + [SlotSet("requested_slot", None)]
 
 
 def _current(tracker: Tracker) -> Optional[RegistrationView]:
@@ -107,9 +107,10 @@ class ActionRegistrationSubmit(Action):
             return []
         ref = str(tracker.get_slot(f.ID) or "").removeprefix("ref:")
         number = store.vault_get(sender, ref) if ref else None
-        if number is None:
-            dispatcher.utter_message(text="抱歉，身份证号已超时失效（为安全起见只保留30分钟），请说“我要做失业登记”重新填写。")
-            return reset_form()
+        if number is None:  # the vault keeps it 30 minutes: ask for it again, keep every other answer
+            dispatcher.utter_message(response="utter_registration_id_expired")
+            return [SlotSet(f.ID, None), SlotSet(f.ID_MASKED, None), SlotSet(f.CONFIRM, None),
+                    ActiveLoop("registration_form"), SlotSet("requested_slot", f.ID)]
         consented_at = consent_given_at(tracker.events)
         if consented_at is None:
             logger.warning("registration: consent time not in the conversation; recording the save time")
@@ -158,8 +159,31 @@ class ActionRegistrationStatus(Action):
         return []
 
 
+# Ledger columns a graduate changes by naming the field; the ID number is changed by registering again.
+COLUMNS = {
+    f.NAME: "name", f.PHONE: "phone", f.SCHOOL: "school", f.MAJOR: "major", f.EDUCATION: "education",
+    f.GRAD_YEAR: "grad_year", f.HUKOU_CITY: "hukou_city", f.CITY: "city", f.INTENTION: "intention",
+    f.WANTED_JOB: "wanted_job", f.WANTED_INDUSTRY: "wanted_industry", f.WANTED_REGION: "wanted_region",
+    f.HARDSHIP: "hardship",
+}
+PROVINCE_COLUMNS = {f.HUKOU_CITY: "hukou_province", f.CITY: "province"}
+
+
+def ledger_changes(slot: str, result: f.FieldResult) -> Dict[str, object]:
+    """The columns one changed answer sets: the field, its province, and for a new intention the
+    wishes that no longer apply (a founder has no wanted job; no intention, no wishes)."""
+    changes: Dict[str, object] = {COLUMNS[slot]: result.value}
+    if slot in PROVINCE_COLUMNS:
+        changes[PROVINCE_COLUMNS[slot]] = (result.derived or {}).get("province")
+    if slot == f.INTENTION:
+        applies = set(f.required_fields(True, str(result.value)))
+        changes.update({COLUMNS[w]: None for w in (f.WANTED_JOB, f.WANTED_INDUSTRY, f.WANTED_REGION) if w not in applies})
+    return changes
+
+
 class ActionRegistrationUpdate(Action):
-    """After registration: change the phone number or the employment intention."""
+    """After registration: change any answer in everyday words ("学校写错了，是东北师范大学",
+    "把意向改成创业", "我换手机号了，新号码是…")."""
 
     def name(self) -> Text:
         return "action_registration_update"
@@ -170,30 +194,55 @@ class ActionRegistrationUpdate(Action):
             dispatcher.utter_message(text=NOT_REGISTERED)
             return []
         text = (tracker.latest_message or {}).get("text") or ""
-        field = f.field_named_in(text)
-        store = registration_store()
-        if field == f.PHONE or (field is None and phones.find_in_text(text)):
-            result = f.parse_phone(text)
-            if not result.ok:
-                dispatcher.utter_message(text=result.reason + "请这样说：“手机号改成13912345678”。")
-                return []
-            store.update_fields(view.reg_no, phone=result.value)
-            dispatcher.utter_message(text=f"已将登记号{view.reg_no}的手机号改为{phones.mask(str(result.value))}。")
+        field = f.field_named_in(text) or (f.PHONE if phones.find_in_text(text) else None)
+        if field == f.ID:
+            dispatcher.utter_message(response="utter_registration_change_id")
             return []
-        if field == f.INTENTION:
-            result = f.parse_intention(text.split("意向", 1)[-1])
-            if not result.ok:
-                dispatcher.utter_message(text="请这样说：“就业意向改为创业”（可选：就业、创业、暂无就业意愿）。")
-                return []
-            changes = {"intention": result.value}
-            if result.value == "暂无就业意愿":
-                changes.update(wanted_job=None, wanted_industry=None, wanted_region=None)
-            store.update_fields(view.reg_no, **changes)
-            dispatcher.utter_message(text=f"已将登记号{view.reg_no}的就业意向改为“{result.value}”。")
+        if field not in COLUMNS:
+            dispatcher.utter_message(response="utter_registration_change_which")
             return []
-        dispatcher.utter_message(
-            text="在这里可以修改手机号或就业意向，例如“手机号改成13912345678”“就业意向改为创业”。"
-                 "其他信息请说“我要做失业登记”重新登记，会更新您原来的记录。")
+        result = f.value_in_correction(text, field)
+        if result is None:
+            dispatcher.utter_message(response="utter_registration_change_how", label=f.LABELS[field])
+            return []
+        if not result.ok:
+            dispatcher.utter_message(text=result.reason)
+            return []
+        registration_store().update_fields(view.reg_no, **ledger_changes(field, result))
+        value = phones.mask(str(result.value)) if field == f.PHONE else f.shown(field, result.value)
+        dispatcher.utter_message(response="utter_registration_updated", reg_no=view.reg_no, label=f.LABELS[field],
+                                 value=value)
+        return []
+
+
+class ActionRegistrationInform(Action):
+    """An answer-like message outside the form. A registered graduate's change in everyday words
+    that the NLU read as an answer ("我换手机号了，新号码是…") changes the registration; anything else
+    goes on to the policy fallback, which answers it as before."""
+
+    def name(self) -> Text:
+        return "action_registration_inform"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if f.correction_named(text) in COLUMNS and _current(tracker) is not None:
+            return ActionRegistrationUpdate().run(dispatcher, tracker, domain)
+        return [FollowupAction("action_answer_policy")]
+
+
+class ActionRegistrationSavedAlready(Action):
+    """A confirmation repeated after the registration was saved ("确认" twice, "好的"): nothing is
+    saved again; the graduate is told their registration number."""
+
+    def name(self) -> Text:
+        return "action_registration_saved_already"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        view = _current(tracker)
+        if view is None:
+            dispatcher.utter_message(response="utter_acknowledge")
+        else:
+            dispatcher.utter_message(response="utter_registration_already_saved", reg_no=view.reg_no)
         return []
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 from policies_kb.regions import COVERED, UNCOVERED, find_in_text, lookup
 from registry import phone as phones
+from registry import places
 
 # Slots of the form in the order they are asked; which apply depends on consent and intention.
 NAME, CONSENT, ID, PHONE = "reg_name", "reg_id_consent", "reg_id_number", "reg_phone"
@@ -19,6 +21,8 @@ WANTED_JOB, WANTED_INDUSTRY, WANTED_REGION = "reg_wanted_job", "reg_wanted_indus
 HARDSHIP, CONFIRM = "reg_hardship", "reg_confirm"
 # Slots the validation fills alongside a field (never asked for).
 ID_MASKED, HUKOU_PROVINCE, PROVINCE = "reg_id_masked", "reg_hukou_province", "reg_province"
+# Bookkeeping: which question was answered wrongly how many times ({"slot": ..., "count": n}).
+ATTEMPTS = "reg_attempts"
 
 ALL_FIELDS = [NAME, CONSENT, ID, PHONE, SCHOOL, MAJOR, EDUCATION, GRAD_YEAR, HUKOU_CITY, CITY, INTENTION,
               WANTED_JOB, WANTED_INDUSTRY, WANTED_REGION, HARDSHIP, CONFIRM]
@@ -31,15 +35,15 @@ LABELS = {
     WANTED_JOB: "意向岗位", WANTED_INDUSTRY: "意向行业", WANTED_REGION: "意向工作地区", HARDSHIP: "困难类别",
 }
 
-# Words a graduate uses to name a field when correcting it (longest first wins).
+# Words a graduate uses to name a field when correcting it (the first in this order wins).
 FIELD_WORDS: List[Tuple[str, str]] = [
     ("身份证", ID), ("证件号", ID), ("姓名", NAME), ("名字", NAME), ("手机", PHONE), ("电话", PHONE),
-    ("联系方式", PHONE), ("学校", SCHOOL), ("院校", SCHOOL), ("专业", MAJOR), ("学历", EDUCATION),
-    ("毕业年份", GRAD_YEAR), ("毕业时间", GRAD_YEAR), ("哪年毕业", GRAD_YEAR), ("户籍", HUKOU_CITY),
-    ("户口", HUKOU_CITY), ("现居", CITY), ("常住", CITY), ("居住", CITY), ("所在城市", CITY), ("意向岗位", WANTED_JOB),
-    ("岗位", WANTED_JOB), ("职位", WANTED_JOB), ("行业", WANTED_INDUSTRY), ("工作地", WANTED_REGION),
-    ("意向地区", WANTED_REGION), ("地区", WANTED_REGION), ("意向", INTENTION), ("就业意愿", INTENTION),
-    ("困难", HARDSHIP), ("城市", CITY),
+    ("联系方式", PHONE), ("号码", PHONE), ("学校", SCHOOL), ("院校", SCHOOL), ("专业", MAJOR), ("学历", EDUCATION),
+    ("毕业年份", GRAD_YEAR), ("毕业时间", GRAD_YEAR), ("哪年毕业", GRAD_YEAR), ("年份", GRAD_YEAR),
+    ("户籍", HUKOU_CITY), ("户口", HUKOU_CITY), ("现居", CITY), ("常住", CITY), ("居住", CITY), ("所在城市", CITY),
+    ("意向岗位", WANTED_JOB), ("岗位", WANTED_JOB), ("职位", WANTED_JOB), ("行业", WANTED_INDUSTRY),
+    ("工作地", WANTED_REGION), ("意向地区", WANTED_REGION), ("地区", WANTED_REGION), ("就业意向", INTENTION),
+    ("意向", INTENTION), ("就业意愿", INTENTION), ("困难", HARDSHIP), ("城市", CITY),
 ]
 
 NO_PREFERENCE = "不限"
@@ -87,7 +91,7 @@ def parse_phone(text: str) -> FieldResult:
     found = phones.find_in_text(text)
     if found:
         return FieldResult(found)
-    digits = re.sub(r"[^0-9+]", "", text or "")
+    digits = re.sub(r"[^0-9+]", "", unicodedata.normalize("NFKC", text or ""))
     if not digits:
         return _bad("没有看到手机号码。请输入您本人正在使用的11位手机号码，例如13912345678。")
     check = phones.validate(digits)
@@ -114,6 +118,7 @@ def parse_major(text: str) -> FieldResult:
 
 EDUCATION_WORDS: List[Tuple[str, str]] = [
     ("博士", "博士研究生"), ("硕士", "硕士研究生"), ("研究生", "硕士研究生"), ("本科", "本科"), ("学士", "本科"),
+    ("专升本", "本科"),
     ("大学本科", "本科"), ("专科", "专科"), ("大专", "专科"), ("高职", "专科"), ("高专", "专科"),
     ("中专", "中专/技校"), ("技校", "中专/技校"), ("技工", "中专/技校"), ("中职", "中专/技校"),
 ]
@@ -123,21 +128,32 @@ def parse_education(text: str) -> FieldResult:
     for word, level in EDUCATION_WORDS:
         if word in (text or ""):
             return FieldResult(level)
-    return _bad("没有识别出学历。请回复以下之一：中专/技校、专科（大专）、本科、硕士研究生、博士研究生。")
+    return _bad("没有识别出学历。请回复以下之一，例如“本科”：中专/技校、专科（大专）、本科、硕士研究生、博士研究生。")
+
+
+# 〇/零 and the other Chinese digits as written in years (二〇二二年, 二零二二, 二二届).
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# Years said relative to today, longest first (大前年 before 前年).
+RELATIVE_YEARS: List[Tuple[str, int]] = [("大前年", 3), ("前年", 2), ("去年", 1), ("今年", 0), ("明年", -1)]
 
 
 def parse_grad_year(text: str, today: Optional[dt.date] = None) -> FieldResult:
+    """2022, 2022届, 22届, 二〇二二年, 今年/去年/前年 (relative to ``today``), 两年前."""
     today = today or dt.date.today()
     earliest, latest = today.year - 10, today.year + 1
-    text = text or ""
-    match = re.search(r"(?<!\d)(\d{4})(?!\d)", text) or re.search(r"(?<!\d)(\d{2})\s*(?:届|年)", text)
-    if not match:
-        return _bad(f"请输入4位数的毕业年份，例如“{today.year}”或“{today.year}届”。")
-    year = int(match.group(1))
-    if year < 100:
-        year += 2000
+    text = (text or "").translate(_CN_DIGITS).replace("两", "2")
+    year: Optional[int] = next((today.year - back for word, back in RELATIVE_YEARS if word in text), None)
+    ago = re.search(r"(?<!\d)(\d)\s*年前", text)
+    match = re.search(r"(?<!\d)(\d{4})(?!\d)", text) or re.search(r"(?<!\d)(\d{2})\s*(?:届|年|级)", text)
+    if year is None and ago:
+        year = today.year - int(ago.group(1))
+    elif year is None and match:
+        year = int(match.group(1))
+        year += 2000 if year < 100 else 0
+    if year is None:
+        return _bad(f"请输入毕业年份，例如“{today.year}”“{today.year - 1}届”或“去年”。")
     if not earliest <= year <= latest:
-        return _bad(f"毕业年份应在{earliest}年到{latest}年之间（本服务面向近年毕业生），请核对后重新输入。")
+        return _bad(f"毕业年份应在{earliest}年到{latest}年之间（本服务面向近年毕业生），请核对后重新输入，例如“{today.year}”。")
     return FieldResult(year)
 
 
@@ -157,16 +173,23 @@ _PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}(市|县|区|州|盟|旗|省)$
 
 
 def parse_city(text: str) -> FieldResult:
-    """A city or province, with the province it belongs to (None for places outside our list)."""
+    """A city or province, with the province it belongs to (None for places outside our list).
+    County-level places of 吉林 and 江西 are recorded under their prefecture (公主岭 → 长春); the
+    place as named is kept in ``derived["named"]`` for the echo."""
     raw = _strip_lead(text, ("我在", "现在在", "户口在", "户籍在", "户籍", "住在", "在"))
+    county = places.find_county(raw)
+    if county is not None:
+        return FieldResult(county.prefecture, derived={"province": county.province, "named": county.name})
     found = find_in_text(raw)
-    region = found[0] if found else lookup(raw)
+    # the most specific place named: 吉林省长春市 is 长春
+    region = next((r for r in found if r.name != r.province and r.name not in _PROVINCES), None)
+    region = region or (found[0] if found else lookup(raw))
     if region is not None:
         province = region.province or (region.name if region.name in _PROVINCES else _CITY_PROVINCE.get(region.name))
         return FieldResult(region.name, derived={"province": province})
     if _PLACE_SUFFIX.fullmatch(raw):
         return FieldResult(raw, derived={"province": None})
-    return _bad("没有识别出城市名称。请输入地级市名称，例如“长春市”“吉林市”“南昌市”“赣州市”。")
+    return _bad("没有识别出城市名称。请输入城市名称，例如“长春”“吉林市”“南昌”“赣州”，县级市也可以，例如“公主岭”“瑞金”。")
 
 
 INTENTION_WORDS: List[Tuple[str, str]] = [
@@ -181,7 +204,7 @@ def parse_intention(text: str) -> FieldResult:
     for word, intention in INTENTION_WORDS:
         if word in (text or ""):
             return FieldResult(intention)
-    return _bad("请从以下选择您的就业意向：就业（找工作）、创业、暂无就业意愿。")
+    return _bad("请从以下选择您的就业意向，例如“就业”：就业（找工作）、创业、暂无就业意愿。")
 
 
 def parse_wanted(text: str, label: str) -> FieldResult:
@@ -201,7 +224,9 @@ HARDSHIP_WORDS: List[Tuple[str, str]] = [
     ("脱贫", "脱贫家庭"), ("建档立卡", "脱贫家庭"), ("零就业", "零就业家庭"), ("残疾", "残疾"), ("残障", "残疾"),
     ("低保", "低保"), ("特困", "其他特殊困难"), ("其他", "其他特殊困难"), ("特殊困难", "其他特殊困难"),
 ]
-_NONE = re.compile(r"^(无|没有|都不是|都没有|不是|否|不属于|没|没有困难|无困难|都不属于|不)[。.!！]?$")
+_NONE = re.compile(
+    r"^(无|没有|都不是|都没有|不是|否|不属于|没|没有困难|无困难|都不属于|不|都不|一个都不是|不是困难家庭|家里没有困难"
+    r"|以上都不是|以上都没有|都不符合|不符合|没有的|无困难类别)[。.!！啊呢的]?$")
 
 
 def parse_hardship(text: str) -> FieldResult:
@@ -216,7 +241,7 @@ def parse_hardship(text: str) -> FieldResult:
         return FieldResult(",".join(sorted(found, key=order.index)))
     if _NONE.match(text):
         return FieldResult("无")
-    return _bad("请从以下选择（可多选）：脱贫家庭、零就业家庭、残疾、低保、其他特殊困难；都不是请回复“无”。")
+    return _bad("请从以下选择（可多选），例如“低保”：脱贫家庭、零就业家庭、残疾、低保、其他特殊困难；都不是请回复“无”。")
 
 
 def field_named_in(text: str) -> Optional[str]:
@@ -225,6 +250,83 @@ def field_named_in(text: str) -> Optional[str]:
         if word in (text or ""):
             return slot
     return None
+
+
+# What to type, per question: said with the third wrong answer, beside the offer of a person.
+HINTS = {
+    NAME: "输入您身份证上的姓名，例如“张三”", CONSENT: "回复“同意”或“不同意”",
+    ID: "直接输入18位身份证号码（最后一位可能是X）", PHONE: "输入11位手机号码，例如13912345678",
+    SCHOOL: "输入毕业院校名称，例如“吉林大学”", MAJOR: "输入专业名称，例如“会计学”",
+    EDUCATION: "回复学历，例如“本科”“大专”“硕士”", GRAD_YEAR: "回复毕业年份，例如“2024”或“去年”",
+    HUKOU_CITY: "回复户籍所在城市，例如“长春”", CITY: "回复现在居住的城市，例如“南昌”",
+    INTENTION: "回复“就业”“创业”或“暂无就业意愿”", WANTED_JOB: "回复想找的岗位，例如“会计”，没有要求回复“不限”",
+    WANTED_INDUSTRY: "回复意向行业，例如“互联网”，没有要求回复“不限”",
+    WANTED_REGION: "回复想去的城市，例如“长春”，没有要求回复“不限”",
+    HARDSHIP: "回复困难类别，例如“低保”，都不是回复“无”", CONFIRM: "回复“确认”提交，或说明要修改哪一项",
+}
+
+PARSERS = {
+    NAME: parse_name, PHONE: parse_phone, SCHOOL: parse_school, MAJOR: parse_major, EDUCATION: parse_education,
+    GRAD_YEAR: parse_grad_year, HUKOU_CITY: parse_city, CITY: parse_city, INTENTION: parse_intention,
+    WANTED_JOB: lambda text: parse_wanted(text, "意向岗位"), WANTED_INDUSTRY: lambda text: parse_wanted(text, "意向行业"),
+    WANTED_REGION: parse_wanted_region, HARDSHIP: parse_hardship,
+}
+FREE_TEXT = frozenset({NAME, SCHOOL, MAJOR, WANTED_JOB, WANTED_INDUSTRY})
+
+# A message that only acknowledges (好的, 嗯, 谢谢) answers no question of the form.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^(?:(?:好|好的|好滴|好嘞|好吧|嗯+|哦+|噢+|喔|ok|okay|收到|明白了?|知道了|了解了?|谢谢(?:你|啦)?|多谢|感谢|行|行吧|可以|是的|对)"
+    r"[\s。.!！~～,，]*)+$", re.IGNORECASE)
+# A message that corrects an answer names the field and one of these words.
+_CORRECTION = re.compile(r"错|改|不对|更正|修改|换|应该是|其实是")
+_VALUE_AFTER = re.compile(r"(?:改成|改为|换成|换为|更正为|应该是|应为|其实是|是|为|：|:)\s*(.+)$")
+
+
+# "为什么要身份证号", "身份证号有什么用", "提供身份证安全吗", "不填身份证可以吗"
+_WHY = re.compile(r"为什么|为啥|干什么|干嘛|做什么|有什么用|什么用|用来|用途|安全|泄露|一定要|必须|非要|非得|可以不|能不")
+_WITHOUT = re.compile(r"(不填|不给|不提供|不用|没有).{0,6}(可以|行|能)吗")
+_ID_WORDS = re.compile(r"身份证|证件号")
+
+
+def asks_why_id(text: str) -> bool:
+    """A question about why the ID number is needed or whether it can be left out."""
+    text = text or ""
+    return bool(_ID_WORDS.search(text) and (_WHY.search(text) or _WITHOUT.search(text)))
+
+
+def is_acknowledgement(text: str) -> bool:
+    return bool(_ACKNOWLEDGEMENT.match((text or "").strip()))
+
+
+def correction_named(text: str) -> Optional[str]:
+    """The field a message corrects (电话填错了, 学历改成博士, 我是今年毕业的，年份写错了), or None."""
+    return field_named_in(text) if _CORRECTION.search(text or "") else None
+
+
+def value_in_correction(text: str, slot: str) -> Optional[FieldResult]:
+    """The new value a correction states, parsed for ``slot`` (学校写错了，是长春理工 → 长春理工;
+    学历改成博士 → 博士研究生), or None when it states none (电话填错了). A phone number or year
+    stated wrongly comes back refused, with its reason."""
+    if slot not in PARSERS:
+        return None
+    if slot in FREE_TEXT:
+        match = _VALUE_AFTER.search(text or "")
+        value = match.group(1).strip(" 。.!！,，") if match else ""
+        if not value or _CORRECTION.search(value) or field_named_in(value):
+            return None
+    else:
+        value = text or ""
+        for word, named in FIELD_WORDS:
+            if named == slot:
+                value = value.replace(word, " ")
+    result = PARSERS[slot](value)
+    stated = result.ok or (slot in (PHONE, GRAD_YEAR) and re.search(r"\d", value))
+    return result if stated else None
+
+
+def shown(slot: str, value: object) -> str:
+    """A field's value as echoed to the graduate."""
+    return str(value).replace(",", "、") if slot == HARDSHIP else str(value)
 
 
 def required_fields(consent: Optional[bool], intention: Optional[str]) -> List[str]:

@@ -8,6 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.registration_fields import asks_why_id
+
 PROMPTS: Dict[str, str] = {
     "reg_name": (
         "好的，我来帮您办理失业登记/求职登记（实名登记）。全程约3分钟，随时可以说“取消”。\n"
@@ -62,6 +64,16 @@ PROMPTS: Dict[str, str] = {
 }
 
 
+def prompt_for(slot: str, tracker: Tracker) -> str:
+    """The question for ``slot``; right after the consent text was quoted to answer why the ID
+    number is needed, the consent question is asked on its own (its last line)."""
+    message = tracker.latest_message or {}
+    why = (message.get("intent") or {}).get("name") == "ask_why_id" or asks_why_id(message.get("text") or "")
+    if slot == "reg_id_consent" and why:
+        return PROMPTS[slot].splitlines()[-1]
+    return PROMPTS[slot]
+
+
 def _ask_action(slot: str) -> Type[Action]:
     """An Action class that sends the question for ``slot``."""
 
@@ -70,7 +82,7 @@ def _ask_action(slot: str) -> Type[Action]:
             return f"action_ask_{slot}"
 
         def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-            dispatcher.utter_message(text=PROMPTS[slot])
+            dispatcher.utter_message(text=prompt_for(slot, tracker))
             return []
 
     AskAction.__name__ = AskAction.__qualname__ = "ActionAsk" + "".join(p.title() for p in slot.split("_"))

@@ -29,6 +29,8 @@ REPLIES = {
     "需要帮助": "收到，已记录您需要帮助，就业服务人员可以据此跟进。您也可以直接拨打12333人社服务热线咨询。",
     "想创业": "已将您的就业意向更新为“创业”。您可以问我创业相关政策，例如“创业担保贷款能贷多少”“一次性创业补贴怎么申请”。",
 }
+# Answers of someone still out of work: when they have not registered, registration is offered.
+OUT_OF_WORK = frozenset({"还在找", "需要帮助"})
 NOT_REGISTERED = "已收到。您还没有在本渠道登记，暂时无法更新求职状态；需要登记请说“我要做失业登记”。"
 UNAVAILABLE = "抱歉，订阅服务暂时不可用，请稍后再试。"
 
@@ -116,5 +118,10 @@ class ActionFollowupAnswer(Action):
             logger.exception("follow-up answer not recorded")
             dispatcher.utter_message(text=UNAVAILABLE)
             return []
-        dispatcher.utter_message(text=REPLIES[answer] if result.registered else NOT_REGISTERED)
+        if result.registered:
+            dispatcher.utter_message(text=REPLIES[answer])
+        elif answer in OUT_OF_WORK:  # "还没找到工作，我该怎么办" from someone not registered: offer it
+            dispatcher.utter_message(response="utter_offer_registration")
+        else:
+            dispatcher.utter_message(text=NOT_REGISTERED)
         return []

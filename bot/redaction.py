@@ -2,8 +2,8 @@
 tracker store, logs). Every channel calls ``redact_id_numbers(text, sender_id)`` on the user text
 before building its ``UserMessage``.
 
-An ID-like token (15–19 characters of digits, the last possibly X; also written 6-8-4 with
-spaces or dashes) is stored encrypted in the short-lived vault under (sender, ref) and replaced by
+An ID-like token (15–19 characters of digits, the last possibly X; also 18 characters grouped
+any way with single spaces or dashes, ``registry.idcard.ID_WRITTEN``) is stored encrypted in the short-lived vault under (sender, ref) and replaced by
 ``身份证号[ref:<ref>]``; the registration form resolves the reference, validates the number and
 keeps only the reference and the masked form. Near-misses (17 or 19 characters) are taken out too,
 so the form can say what is wrong without the digits ever being stored in clear.
@@ -14,11 +14,11 @@ import logging
 import re
 from typing import Optional
 
+from registry.idcard import ID_WRITTEN
+
 logger = logging.getLogger(__name__)
 
-ID_LIKE = re.compile(
-    r"(?<![0-9A-Za-z])(?:[0-9]{6}[ \-][0-9]{8}[ \-][0-9]{3}[0-9Xx]|[0-9]{14,18}[0-9Xx])(?![0-9A-Za-z])"
-)
+ID_LIKE = re.compile(rf"(?<![0-9A-Za-z]){ID_WRITTEN}(?![0-9A-Za-z])")
 REF = re.compile(r"身份证号\[ref:([0-9a-z]{8}|unavailable)\]")
 UNAVAILABLE = "unavailable"
 

@@ -8,7 +8,7 @@ Every process installs this first: the Rasa servers (``jiuye.rasa_main``), the a
   filter sees it — whichever handlers Rasa, rasa_sdk or coloredlogs add later. The message is
   formatted once, redacted and stored without arguments; exception and stack texts are redacted too.
 - Redacted: mobile numbers (also with spaces, dashes or +86), resident ID numbers (18 characters,
-  last one X or x, also written 6-8-4 with spaces or dashes; 15-digit old numbers; 17-digit
+  last one X or x, also grouped any way with single spaces or dashes; 15-digit old numbers; 17-digit
   near-misses), the values of the registration slots (``reg_*``) wherever a line shows them, and
   SQLAlchemy's ``[parameters: …]`` blocks. Numbers next to JSON ``\\uXXXX`` escapes count as
   separate (Rasa's JSON log lines escape Chinese text).
@@ -27,6 +27,8 @@ import re
 import sys
 from typing import Any, Callable, Mapping, MutableMapping, Optional
 
+from registry.idcard import ID_GROUPED
+
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REDACTED = "[redacted]"
 PHONE_MASK = "[手机号]"
@@ -36,7 +38,7 @@ ID_MASK = "[身份证号]"
 _AFTER_ESCAPE = r"(?<=\\u[0-9a-fA-F]{4})"
 ID_NUMBER = re.compile(
     rf"(?:(?<![0-9A-Za-z])|{_AFTER_ESCAPE})"
-    r"(?:[0-9]{6}[ \-]?[0-9]{8}[ \-]?[0-9]{3}[0-9Xx]|[0-9]{17}|[0-9]{15})"
+    rf"(?:{ID_GROUPED}|[0-9]{{17}}|[0-9]{{15}})"
     r"(?![0-9A-Za-z])"
 )
 MOBILE = re.compile(rf"(?:(?<![0-9])|{_AFTER_ESCAPE})(?:\+?86[ \-]?)?1[3-9][0-9](?:[ \-]?[0-9]{{4}}){{2}}(?![0-9])")

@@ -21,6 +21,11 @@ MIN_AGE = 16
 MAX_AGE = 60
 
 _SEPARATORS = re.compile(r"[\s\-]")
+# An ID number as people type it (no anchors; callers add their own boundaries): 18 characters,
+# the last a digit or X/x, grouped any way with single spaces or dashes (220102 20010315 135x,
+# 2201 0220 0103 1513 5X); or an unbroken run of 15-19 (old 15-digit numbers and near-misses).
+ID_GROUPED = r"[0-9](?:[ \-]?[0-9]){16}[ \-]?[0-9Xx]"
+ID_WRITTEN = rf"(?:{ID_GROUPED}|[0-9]{{14,18}}[0-9Xx])"
 
 
 @dataclass(frozen=True)

@@ -56,14 +56,18 @@ class PersonDetails:
     hardship: str = "无"
 
 
+def one_to_one_for(hardship: str) -> bool:
+    """Hardship families get one-to-one (一对一) service (吉人社发〔2022〕21号)."""
+    return any(part and part != "无" for part in hardship.split(","))
+
+
 @dataclass(frozen=True, kw_only=True)
 class RegistrationData(PersonDetails):
     """A registration to save (the ID number travels separately, as an argument)."""
 
     @property
     def one_to_one(self) -> bool:
-        """Hardship families get one-to-one (一对一) service (吉人社发〔2022〕21号)."""
-        return any(part and part != "无" for part in self.hardship.split(","))
+        return one_to_one_for(self.hardship)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -173,13 +177,15 @@ class RegistrationStore:
             return RegistrationView.of(row) if row else None
 
     def update_fields(self, reg_no: str, **changes: object) -> bool:
-        """Change contact or intention fields the graduate may edit themselves."""
-        allowed = {"phone", "intention", "wanted_job", "wanted_industry", "wanted_region"}
-        unknown = set(changes) - allowed
+        """Change answers the graduate may edit themselves (every field but the ID number, which
+        is changed by registering again); a new hardship answer re-decides one-to-one service."""
+        unknown = set(changes) - {f.name for f in fields(PersonDetails)}
         if unknown:
             raise ValueError(f"fields not editable here: {sorted(unknown)}")
         if "intention" in changes and changes["intention"] not in INTENTIONS:
             raise ValueError("unknown intention")
+        if "hardship" in changes:
+            changes["one_to_one"] = one_to_one_for(str(changes["hardship"]))
         with self._sessions.begin() as session:
             result = session.execute(
                 update(Registration).where(Registration.reg_no == reg_no).values(updated_at=utcnow(), **changes)

@@ -2,7 +2,9 @@
 way the action server reaches it (DATABASE_URL, JIUYE_ID_KEY, registry.runtime)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import functools
+import re
+from typing import Any, Dict, Iterable, List, Optional
 
 import pytest
 from rasa_sdk import Tracker
@@ -34,6 +36,37 @@ def domain() -> Dict[str, Any]:
     from tests.conftest import ROOT
 
     return Domain.load(str(ROOT / "nlu" / "domain")).as_dict()
+
+
+@pytest.fixture
+def store(run):
+    """The ledger an end-to-end module's ``run`` fixture wrote (read with the run's key)."""
+    from tests.registration.e2e_support import ledger as run_ledger
+
+    with run_ledger(run) as opened:
+        yield opened
+
+
+@functools.lru_cache(maxsize=1)
+def _responses() -> Dict[str, Any]:
+    from rasa.shared.core.domain import Domain
+
+    from tests.conftest import ROOT
+
+    return Domain.load(str(ROOT / "nlu" / "domain")).responses
+
+
+def rendered(messages: Iterable[Dict[str, Any]]) -> List[str]:
+    """The texts a graduate sees for a dispatcher's messages: plain texts, and domain responses
+    filled with the values the action passed (as Rasa fills them)."""
+    texts = []
+    for message in messages:
+        if message.get("response"):
+            template = _responses()[message["response"]][0]["text"]
+            texts.append(re.sub(r"\{(\w+)\}", lambda m: str(message.get(m.group(1), m.group(0))), template))
+        elif message.get("text"):
+            texts.append(message["text"])
+    return texts
 
 
 def make_tracker(slots: Optional[Dict[str, Any]] = None, text: str = "", intent: str = "inform",

@@ -8,12 +8,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import registration_fields as f
 from actions.registration_actions import (
-    NO_CONSENT_REPLY, ActionRegistrationCancel, ActionRegistrationStatus, ActionRegistrationSubmit,
-    ActionRegistrationUpdate, ActionRegistrationWithdraw, ActionRegistrationWithdrawAsk,
+    NO_CONSENT_REPLY, ActionRegistrationCancel, ActionRegistrationInform, ActionRegistrationSavedAlready, ActionRegistrationStatus,
+    ActionRegistrationSubmit, ActionRegistrationUpdate, ActionRegistrationWithdraw, ActionRegistrationWithdrawAsk,
 )
 from actions.registration_form import ActionAskRegConfirm, ActionRegistrationCorrect
 from bot.redaction import first_reference, redact_id_numbers
-from tests.registration.conftest import make_tracker
+from tests.registration.conftest import make_tracker, rendered
 from tests.registry.helpers import make_id
 
 GOOD_ID = make_id()
@@ -22,7 +22,7 @@ GOOD_ID = make_id()
 def run(action, **tracker_args):
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, make_tracker(**tracker_args), {})
-    return events, "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    return events, "\n".join(rendered(dispatcher.messages))
 
 
 def filled(ledger, sender="cli:tester", number=GOOD_ID, **changes):
@@ -140,3 +140,61 @@ def test_correction_in_the_form_clears_the_named_field(ledger):
     events, _ = run(ActionRegistrationCorrect(), slots=dict(slots, **{f.INTENTION: "暂无就业意愿"}),
                     text="岗位改一下", intent="update_registration")
     assert events == []
+
+
+def test_any_answer_changes_after_registering_in_everyday_words(ledger):
+    run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认")
+    reg_no = ledger.find_by_sender("cli", "tester").reg_no
+    _, text = run(ActionRegistrationUpdate(), text="学校写错了，是东北师范大学", intent="update_registration")
+    assert text == f"已将登记号{reg_no}的毕业院校改为东北师范大学。" and ledger.get(reg_no).school == "东北师范大学"
+    _, text = run(ActionRegistrationUpdate(), text="我换手机号了，新号码是137 0013 7000", intent="update_registration")
+    assert "137****7000" in text and ledger.get(reg_no).phone == "13700137000"
+    run(ActionRegistrationUpdate(), text="户口写错了，是瑞金", intent="update_registration")
+    assert (ledger.get(reg_no).hukou_city, ledger.get(reg_no).hukou_province) == ("赣州", "江西")
+    run(ActionRegistrationUpdate(), text="把意向改成创业", intent="update_registration")
+    view = ledger.get(reg_no)
+    assert (view.intention, view.wanted_job, view.wanted_industry) == ("创业", None, "金融")  # no job for a founder
+    _, text = run(ActionRegistrationUpdate(), text="困难类别写错了，是低保", intent="update_registration")
+    assert ledger.get(reg_no).one_to_one
+    _, text = run(ActionRegistrationUpdate(), text="学历写错了", intent="update_registration")
+    assert "学历改成" in text
+    _, text = run(ActionRegistrationUpdate(), text="身份证号输错了", intent="update_registration")
+    assert "注销登记" in text
+
+
+def test_a_repeated_confirmation_saves_nothing_again(ledger):
+    _, text = run(ActionRegistrationSavedAlready(), text="确认", intent="affirm")
+    assert "登记号" not in text and text  # nothing saved: a plain acknowledgement
+    run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认")
+    reg_no = ledger.find_by_sender("cli", "tester").reg_no
+    events, text = run(ActionRegistrationSavedAlready(), text="确认", intent="affirm")
+    assert events == [] and reg_no in text and "无需重复提交" in text and ledger.count() == 1
+
+
+def test_a_correction_with_its_value_sets_it_in_the_form(ledger):
+    slots = filled(ledger, **{f.CONFIRM: None})
+    events, text = run(ActionRegistrationCorrect(), slots=slots, text="学校写错了，是长春理工", intent="update_registration")
+    assert {e["name"]: e["value"] for e in events} == {f.SCHOOL: "长春理工", f.CONFIRM: None, f.ATTEMPTS: None}
+    assert text == "好的，已把毕业院校改为长春理工。"
+
+
+def test_an_expired_id_number_is_asked_again_keeping_every_other_answer(ledger):
+    slots = filled(ledger, **{f.ID: "ref:gone0000"})
+    events, text = run(ActionRegistrationSubmit(), slots=slots, text="确认", active=False)
+    assert "30分钟" in text and "其他信息都还在" in text and ledger.count() == 0
+    cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
+    assert cleared == {f.ID, f.ID_MASKED, f.CONFIRM}  # name, phone, school … stay
+    assert {"event": "active_loop", "timestamp": None, "name": "registration_form"} in events
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": f.ID} in events
+
+
+def test_a_change_read_as_an_answer_outside_the_form_still_changes_the_registration(ledger):
+    said = "我换手机号了，新号码是137 0013 7000"
+    events, text = run(ActionRegistrationInform(), text=said, active=False)
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_policy"}] and text == ""
+    run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认")
+    reg_no = ledger.find_by_sender("cli", "tester").reg_no
+    events, text = run(ActionRegistrationInform(), text=said, active=False)
+    assert events == [] and "137****7000" in text and ledger.get(reg_no).phone == "13700137000"
+    events, _ = run(ActionRegistrationInform(), text="会计学", active=False)  # not a change: the policy fallback
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_policy"}]

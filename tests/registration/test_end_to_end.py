@@ -9,24 +9,13 @@ skips, or fails when CI=true.
 """
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator
 
 import pytest
 from sqlalchemy import text
 
-from jiuye.settings import Settings
-from registry.crypto import IdCipher
-from registry.db import make_engine
-from registry.store import RegistrationStore
-from tests.conftest import ROOT, in_ci
+from tests.registration.e2e_support import conversation_run, everything, tracker_key
 from tests.registry.helpers import make_id
-from tests.support.postgres import dump_rows, scratch_database
 
 pytestmark = pytest.mark.e2e
 
@@ -55,40 +44,8 @@ CONVERSATION = [
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def run(request, tmp_path_factory) -> Iterator[Dict]:
-    model = Settings.from_env().model_path
-    if not model.exists():
-        message = f"no trained model at {model}; run `jiuye train`"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    data_dir = tmp_path_factory.mktemp(f"e2e-{request.param}")
-    with contextlib.ExitStack() as stack:
-        url = (stack.enter_context(scratch_database("jiuye_e2e")) if request.param == "postgresql"
-               else f"sqlite:///{data_dir / 'ledger.db'}")
-        yield _converse(data_dir, url, model)
-
-
-def _converse(data_dir: Path, url: str, model: Path) -> Dict:
-    env = dict(os.environ, JIUYE_DATA_DIR=str(data_dir), DATABASE_URL=url, JIUYE_TRACKER_STORE="sql",
-               JIUYE_ID_KEY_FILE=str(data_dir / "keys" / "id.key"), JIUYE_LOG_LEVEL="DEBUG",
-               JIUYE_MODEL=str(model), PYTHONPATH=str(ROOT))
-    for name in ("JIUYE_ID_KEY", "ACTION_SERVER_URL", "POSTGRESQL_SCHEMA"):
-        env.pop(name, None)
-    lines = "".join(json.dumps({"sender": s, "text": t}, ensure_ascii=False) + "\n" for s, t in CONVERSATION)
-    done = subprocess.run([sys.executable, "-m", "jiuye.cli", "ask", "--jsonl"], input=lines, env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    replies = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    assert len(replies) == len(CONVERSATION), done.stdout[-2000:]
-    return {"dir": data_dir, "url": url, "replies": replies, "stdout": done.stdout, "stderr": done.stderr}
-
-
-@pytest.fixture
-def store(run) -> Iterator[RegistrationStore]:
-    """The ledger the conversation wrote, read with the key the action server used."""
-    engine = make_engine(run["url"])
-    yield RegistrationStore(engine, IdCipher.from_env({"JIUYE_ID_KEY_FILE": str(run["dir"] / "keys" / "id.key")}))
-    engine.dispose()
+    with conversation_run(request.param, tmp_path_factory, CONVERSATION, "e2e") as record:
+        yield record
 
 
 def reply(run, index: int) -> str:
@@ -161,25 +118,10 @@ def test_second_registration_flagged_and_withdrawn(run, store):
     assert vault == 0
 
 
-def _files(folder: Path) -> List[Path]:
-    return [p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".key")]
-
-
-def _stored(run) -> Dict[str, bytes]:
-    """Everything the run left at rest, by where: the data folder's files (SQLite: ledger and
-    tracker store) and, on PostgreSQL, every row of every table of the scratch database."""
-    stored = {str(p): p.read_bytes() for p in _files(run["dir"])}
-    if run["url"].startswith("postgresql"):
-        stored.update({f"table {name}": rows for name, rows in dump_rows(run["url"]).items()})
-    return stored
-
-
 def test_raw_id_numbers_appear_nowhere(run):
-    haystacks = _stored(run)
-    tracker = "table public.events" if run["url"].startswith("postgresql") else str(run["dir"] / "tracker.db")
+    haystacks = everything(run)
+    tracker = tracker_key(run)
     assert "table public.registrations" in haystacks or (run["dir"] / "ledger.db").exists()
-    haystacks["stdout"] = run["stdout"].encode()
-    haystacks["stderr (logs)"] = run["stderr"].encode()
     # the logs were captured, with the actions' own lines in them
     assert b"registry.store" in haystacks["stderr (logs)"] and b"ID number refused: check_char" in haystacks["stderr (logs)"]
     for number in RAW_NUMBERS:

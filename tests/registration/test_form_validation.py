@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import registration_fields as f
 from actions.registration_form import ValidateRegistrationForm
 from bot.redaction import redact_id_numbers
-from tests.registration.conftest import make_tracker
+from tests.registration.conftest import make_tracker, rendered
 from tests.registry.helpers import make_id
 
 GOOD_ID = make_id()
@@ -22,29 +22,29 @@ def validate(slot: str, text: str, slots=None, intent: str = "inform", sender: s
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(slots, text=text, intent=intent, sender=sender, requested_slot=slot)
     result = getattr(FORM, f"validate_{slot}")(text, dispatcher, tracker, {})
-    return result, [m.get("text") for m in dispatcher.messages]
+    return result, rendered(dispatcher.messages)
 
 
 @pytest.mark.parametrize("text,expected", [("张三", "张三"), ("我叫欧阳娜娜", "欧阳娜娜"), ("阿依古丽•买买提", "阿依古丽·买买提")])
 def test_name_accepted(text, expected):
-    assert validate(f.NAME, text)[0] == {f.NAME: expected}
+    assert validate(f.NAME, text)[0][f.NAME] == expected
 
 
 @pytest.mark.parametrize("text,fragment", [("张3", "不应有数字"), ("王", "2到20个"), ("!!@@", "2到20个")])
 def test_name_refused_with_reason(text, fragment):
     result, messages = validate(f.NAME, text)
-    assert result == {f.NAME: None} and fragment in messages[0]
+    assert result[f.NAME] is None and fragment in messages[0]
 
 
 def test_consent_yes_no_and_unclear(ledger):
-    assert validate(f.CONSENT, "同意")[0] == {f.CONSENT: True}
-    assert validate(f.CONSENT, "好的", intent="affirm")[0] == {f.CONSENT: True}
+    assert validate(f.CONSENT, "同意")[0][f.CONSENT] is True
+    assert validate(f.CONSENT, "好的", intent="affirm")[0][f.CONSENT] is True
     ledger.vault_put("cli:tester", GOOD_ID)
     refused, _ = validate(f.CONSENT, "不同意")
-    assert refused == {f.CONSENT: False, "requested_slot": None}
+    assert refused[f.CONSENT] is False and refused["requested_slot"] is None
     assert ledger.vault_discard("cli:tester") == 0  # the refusal already discarded any ID
-    unclear, messages = validate(f.CONSENT, "为什么要这个")
-    assert unclear == {f.CONSENT: None} and "同意" in messages[0]
+    unclear, messages = validate(f.CONSENT, "这是啥")
+    assert unclear[f.CONSENT] is None and "同意" in messages[0]
 
 
 def test_id_number_reference_is_resolved_validated_and_masked(ledger):
@@ -52,7 +52,7 @@ def test_id_number_reference_is_resolved_validated_and_masked(ledger):
     assert GOOD_ID not in text
     result, messages = validate(f.ID, text, {f.CONSENT: True})
     ref = result[f.ID].removeprefix("ref:")
-    assert result[f.ID_MASKED] == idmask(GOOD_ID) and messages == []
+    assert result[f.ID_MASKED] == idmask(GOOD_ID) and messages == [f"好的，已记下身份证号：{idmask(GOOD_ID)}。"]
     assert ledger.vault_get("cli:tester", ref) == GOOD_ID
     # a reference belongs to its sender only
     other, _ = validate(f.ID, text, {f.CONSENT: True}, sender="cli:someone-else")
@@ -114,7 +114,7 @@ def test_fields_accepted(slot, text, expected):
     (f.SCHOOL, "1", "毕业院校"),
     (f.EDUCATION, "小学", "中专/技校"),
     (f.GRAD_YEAR, "1999", "之间"),
-    (f.GRAD_YEAR, "去年吧", "4位数"),
+    (f.GRAD_YEAR, "记不清了", "例如"),
     (f.INTENTION, "看情况", "就业（找工作）、创业、暂无就业意愿"),
     (f.HARDSHIP, "有点困难吧", "脱贫家庭、零就业家庭"),
     (f.HUKOU_CITY, "火星", "没有识别出城市"),
@@ -125,9 +125,13 @@ def test_fields_refused_with_specific_reason(slot, text, fragment):
 
 
 def test_city_is_mapped_to_province():
-    assert validate(f.HUKOU_CITY, "延边州")[0] == {f.HUKOU_CITY: "延边", f.HUKOU_PROVINCE: "吉林"}
-    assert validate(f.CITY, "我在赣州市")[0] == {f.CITY: "赣州", f.PROVINCE: "江西"}
-    assert validate(f.CITY, "深圳")[0] == {f.CITY: "深圳", f.PROVINCE: "广东"}
+    def place(slot, province_slot, text):
+        result = validate(slot, text)[0]
+        return result[slot], result[province_slot]
+
+    assert place(f.HUKOU_CITY, f.HUKOU_PROVINCE, "延边州") == ("延边", "吉林")
+    assert place(f.CITY, f.PROVINCE, "我在赣州市") == ("赣州", "江西")
+    assert place(f.CITY, f.PROVINCE, "深圳") == ("深圳", "广东")
     assert validate(f.CITY, "吉林大学")[0][f.CITY] is None  # a university is not a city
 
 
@@ -169,3 +173,66 @@ def test_form_run_asks_for_the_next_missing_field(domain, ledger):
                            requested_slot=f.PHONE, extracted={f.PHONE: "13912345678"})
     events = asyncio.run(FORM.run(dispatcher, tracker, domain))
     assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": f.SCHOOL} in events
+
+
+# -- issue 14: echoes, acknowledgements, refusals, corrections, the ID number questions ----------
+
+def test_accepted_answers_are_echoed_normalised():
+    assert validate(f.PHONE, "+86 139-1234-5678")[1] == ["好的，已记下手机号：13912345678。"]
+    assert validate(f.EDUCATION, "大专")[1] == ["好的，已记下学历：专科。"]
+    result, messages = validate(f.HUKOU_CITY, "公主岭")
+    assert result[f.HUKOU_CITY] == "长春" and messages == ["好的，已记下户籍所在城市：长春（公主岭市）。"]
+
+
+@pytest.mark.parametrize("text", ["好的", "嗯", "好的，谢谢"])
+def test_an_acknowledgement_is_not_an_answer_and_asks_again_silently(text):
+    result, messages = validate(f.SCHOOL, text, intent="affirm")
+    assert result == {f.SCHOOL: None} and messages == []
+
+
+def test_two_refusals_say_what_to_type_then_a_person_is_offered():
+    slots: dict = {f.NAME: "王芳"}
+    said = []
+    for text in ("12345", "不知道", "没有手机", "也不知道"):
+        result, messages = validate(f.PHONE, text, slots)
+        slots[f.ATTEMPTS] = result[f.ATTEMPTS]
+        said.append(messages[0])
+    assert all("例如13912345678" in m and "12333" not in m for m in said[:2])
+    assert all("12333" in m and "保留" in m and "11位手机号码" in m for m in said[2:])
+    assert slots[f.ATTEMPTS] == {"slot": f.PHONE, "count": 4}
+    accepted, _ = validate(f.PHONE, "15912345678", slots)
+    assert accepted[f.PHONE] == "15912345678" and accepted[f.ATTEMPTS] is None
+    # another question counts from zero
+    assert "12333" not in validate(f.SCHOOL, "1", {f.ATTEMPTS: {"slot": f.PHONE, "count": 3}})[1][0]
+
+
+def test_a_correction_answered_to_another_question_changes_that_field():
+    result, messages = validate(f.SCHOOL, "等一下，电话填错了，是15912345679", {f.INTENTION: None})
+    assert result[f.SCHOOL] is None and result[f.PHONE] == "15912345679" and result[f.CONFIRM] is None
+    assert messages == ["好的，已把手机号改为15912345679。"]
+    result, messages = validate(f.CONFIRM, "学校写错了，是长春理工", {f.INTENTION: "就业"})
+    assert result[f.SCHOOL] == "长春理工" and result[f.CONFIRM] is None
+    result, messages = validate(f.CONFIRM, "毕业年份不对，应该是22届", {f.INTENTION: "就业"})
+    assert result[f.GRAD_YEAR] == "2022"
+
+
+def test_why_the_id_is_needed_is_answered_from_the_consent_text(ledger):
+    for slot, slots in ((f.CONSENT, {}), (f.ID, {f.CONSENT: True})):
+        result, messages = validate(slot, "为什么要身份证号", slots, intent="deny")
+        assert result[slot] is None and "实名登记核验" in messages[0] and "避免重复登记" in messages[0]
+
+
+def test_not_wanting_to_give_the_id_after_consenting_explains_what_is_left(ledger):
+    result, messages = validate(f.ID, "不想给身份证", {f.CONSENT: True}, intent="deny")
+    assert result[f.ID] is None and "12333" in messages[0] and "政策" in messages[0] and "保留" in messages[0]
+    # before consenting it is a refusal of consent
+    refused, _ = validate(f.CONSENT, "不想给身份证", intent="deny")
+    assert refused[f.CONSENT] is False
+
+
+def test_after_quoting_the_consent_text_the_consent_question_is_asked_on_its_own():
+    from actions.registration_prompts import PROMPTS, prompt_for
+
+    asked = prompt_for(f.CONSENT, make_tracker(text="为什么要身份证号", intent="ask_why_id"))
+    assert asked == PROMPTS[f.CONSENT].splitlines()[-1] and "同意" in asked
+    assert prompt_for(f.CONSENT, make_tracker(text="李明")) == PROMPTS[f.CONSENT]

@@ -21,8 +21,15 @@ def test_spaced_lower_case_and_near_miss_numbers_are_taken_out(ledger):
         assert near not in redact_id_numbers(f"号码{near}", "s1", ledger)
 
 
+def test_numbers_grouped_any_way_are_taken_out(ledger):
+    for typed in (" ".join(NUMBER[i:i + 4] for i in range(0, 18, 4)), f"{NUMBER[:6]}-{NUMBER[6:10]}-{NUMBER[10:]}"):
+        text = redact_id_numbers(f"身份证：{typed}", "s1", ledger)
+        assert typed not in text and ledger.vault_get("s1", first_reference(text)) == NUMBER
+
+
 def test_other_numbers_stay(ledger):
-    for text in ("2024年毕业", "13912345678", "贷款20万", "订单号ABC220102200103151234"):
+    for text in ("2024年毕业", "13912345678", "贷款20万", "订单号ABC220102200103151234", "139 1234 5678",
+                 "+86 139-1234-5678", "13912345678 2024年毕业", "13912345678 13800138000"):
         assert redact_id_numbers(text, "s1", ledger) == text
 
 

@@ -68,13 +68,17 @@ def test_find_by_sender_and_by_id_number(store):
     assert store.find_by_id_number(ID_B) is None
 
 
-def test_update_phone_and_intention(store):
+def test_update_answers_the_graduate_may_change(store):
     reg_no = store.register(data(), ID_A, "cli", "s1").reg_no
     assert store.update_fields(reg_no, phone="15079112345", intention="暂无就业意愿")
     view = store.get(reg_no)
     assert (view.phone, view.intention) == ("15079112345", "暂无就业意愿")
-    with pytest.raises(ValueError):
-        store.update_fields(reg_no, name="王五")
+    assert store.update_fields(reg_no, name="王五", school="东北师范大学", grad_year=2023)
+    assert (store.get(reg_no).name, store.get(reg_no).school, store.get(reg_no).grad_year) == ("王五", "东北师范大学", 2023)
+    assert store.update_fields(reg_no, hardship="低保") and store.get(reg_no).one_to_one
+    assert store.update_fields(reg_no, hardship="无") and not store.get(reg_no).one_to_one
+    with pytest.raises(ValueError):  # the ID number changes only by registering again
+        store.update_fields(reg_no, id_masked="2201**********0000")
     with pytest.raises(ValueError):
         store.update_fields(reg_no, intention="躺平")
     assert store.update_fields("JY00000000XXXXXX", phone="15079112345") is False

@@ -39,7 +39,7 @@ def chat(sqlite_engine, monkeypatch):
 def run_action(action, sender: str, text: str, intent: str, entities=()) -> str:
     dispatcher = CollectingDispatcher()
     action.run(dispatcher, tracker(sender, text, intent, entities), {})
-    return "\n".join(m["text"] for m in dispatcher.messages)
+    return "\n".join(m["text"] or m["response"] for m in dispatcher.messages)
 
 
 def test_subscribe_uses_the_named_region_and_the_registered_major(chat):
@@ -83,7 +83,10 @@ def test_followup_answers_update_the_registration(chat):
     assert "恭喜" in run_action(ActionFollowupAnswer(), "o_grad", "找到工作了", "followup_found_job")
     with chat() as session:
         assert session.get(FollowUp, reg_id).stopped_reason == "employed"
-    assert "还没有在本渠道登记" in run_action(ActionFollowupAnswer(), "o_other", "还在找", "followup_still_looking")
+    assert "还没有在本渠道登记" in run_action(ActionFollowupAnswer(), "o_other", "找到工作了", "followup_found_job")
+    # someone not registered who is still out of work is offered registration (issue 14)
+    offered = run_action(ActionFollowupAnswer(), "o_other", "还没找到工作，我该怎么办", "followup_still_looking")
+    assert offered == "utter_offer_registration"
 
 
 def test_sample_fairs_import_and_bad_rows_are_reported(tmp_path):

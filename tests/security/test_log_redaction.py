@@ -100,6 +100,7 @@ def test_the_scheduler_process_redacts_its_log(tmp_path):
     (f"id={W.id_number.lower()}", "id=[身份证号]"),
     (W.id_typed, "[身份证号]"),  # 6-8-4 with spaces, lower-case x
     (f"{W.id_number[:6]}-{W.id_number[6:14]}-{W.id_number[14:]}", "[身份证号]"),
+    (" ".join(W.id_number[i:i + 4] for i in range(0, 18, 4)), "[身份证号]"),  # in fours, like a bank card
     ("old 220102870315123", "old [身份证号]"),  # 15-digit
     (f"near {W.id_number[:17]}", "near [身份证号]"),  # one digit short
     ("\\u53f713687654321 \\u53f7" + W.id_number, "\\u53f7[手机号] \\u53f7[身份证号]"),  # after JSON escapes
