@@ -84,9 +84,11 @@ def test_our_own_phrasings_score_100_percent(replies, tmp_path):
 
 
 def test_blind_test_half(replies, tmp_path):
-    ok, total, report = score(BLIND_TEST, replies[2], tmp_path)
-    print(report)
-    assert ok / total >= BLIND_FLOOR, report
+    """Only the count is reported, never which questions failed: the test half stays blind to
+    whoever reads the output (the failures would be a tuning signal)."""
+    ok, total, _report = score(BLIND_TEST, replies[2], tmp_path)
+    print(f"blind test half: {ok}/{total}")
+    assert ok / total >= BLIND_FLOOR, f"blind test half {ok}/{total} = {ok / total:.3f} < {BLIND_FLOOR}"
 
 
 def test_blind_declines_carry_no_citation_or_figure(replies):
@@ -97,7 +99,7 @@ def test_blind_declines_carry_no_citation_or_figure(replies):
         (q["text"], reply["text"][:80]) for q, reply in zip(questions, replies[2])
         if q["fallback"] and (reply["citations"] or re.search(r"\d+(\.\d+)?\s*万", reply["text"]))
     ]
-    assert len(cited) <= MAX_CITED_DECLINES, cited
+    assert len(cited) <= MAX_CITED_DECLINES, f"{len(cited)} declines cite or give an amount"
 
 
 def test_reply_shape(replies):
