@@ -16,7 +16,7 @@ from actions import rules
 from actions.frame import Frame, coverage, parse_frame
 from actions.numbers import QuestionDetails
 from policies_kb.kb import KnowledgeBase, clause_text
-from policies_kb.lexicon import Attribute
+from policies_kb.lexicon import Attribute, load_lexicon
 from policies_kb.model import Clause, Fact
 from policies_kb.regions import Region
 from policies_kb.search import Hit
@@ -321,6 +321,16 @@ def _other_year(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]])
     return not any(str(y) in said for y in frame.years)
 
 
+def _asks_only_a_reference(frame: Frame) -> bool:
+    """A figure asked of a standard the documents only refer to (当地最低工资标准是多少): the clause
+    that refers to it does not state it."""
+    referenced = load_lexicon().referenced_only
+    return (
+        frame.attribute is not None and frame.attribute.asks_a_figure and bool(frame.content)
+        and all(word in referenced for word in frame.content)
+    )
+
+
 def declined_answer(frame: Optional[Frame], province: Optional[str] = None) -> Answer:
     """The documents do not answer this: say so plainly, no figure, no citation, offer 12333."""
     words = [w for w in (frame.content if frame else ()) if len(w) <= 8][:3]
@@ -355,6 +365,8 @@ def province_answer(
     details = frame.details
     city = region.name if region.name != province else None
     computed = rules.compute(clauses, details)
+    if _asks_only_a_reference(frame) and not computed.lines:
+        return declined_answer(frame, province)
     focus = focus_clauses(clauses, frame)
     if not focus and not computed.lines:
         return declined_answer(frame, province)

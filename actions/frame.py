@@ -19,7 +19,7 @@ from typing import Iterable, Optional, Tuple
 from actions.numbers import QuestionDetails, parse_details
 from policies_kb.lexicon import Attribute, Lexicon, load_lexicon
 from policies_kb.regions import lookup
-from policies_kb.text import ensure_dictionary
+from policies_kb.text import ensure_dictionary, policy_terms
 
 # Numbers (20万, 五个, 俩人), Latin letters, and institutions are never what is asked about.
 _NOT_CONTENT = re.compile(
@@ -43,6 +43,31 @@ class Frame:
         return not self.content and self.attribute is None
 
 
+# Part-of-speech tags (jieba's ICTCLAS set) of words that frame a question rather than name its
+# subject: verbs, adjectives, adverbs, time words, idioms, numerals, pronouns, particles. Of these,
+# only a verb can still name the subject, when it is not an everyday one: 拖欠, 缓缴, 见习, 留用 do;
+# 回来, 安排, 限制 (common in jieba's corpus counts) and 交上去 (made of motion characters) do not.
+_FRAMING_TAGS = ("v", "a", "d", "t", "l", "i", "m", "q", "r", "p", "u", "y", "z", "f", "c", "e", "o", "b")
+_EVERYDAY_VERB_FREQ = 2000
+_EVERYDAY_VERB_FREQ_KNOWN = 5000  # a verb the documents use (过渡, 纳入) is kept unless very common
+
+
+def _names_a_thing(word: str, tag: str, known_text: str) -> bool:
+    """Whether a word can name what is asked about (see _FRAMING_TAGS)."""
+    if not tag.startswith(_FRAMING_TAGS) or tag.startswith("vn") or tag == "an" or word in policy_terms():
+        return True
+    if not tag.startswith("v") or set(word) <= _GENERIC_VERB_CHARS:
+        return False
+    import jieba
+
+    freq = jieba.dt.FREQ.get(word, 0)
+    return freq < (_EVERYDAY_VERB_FREQ_KNOWN if word in known_text else _EVERYDAY_VERB_FREQ)
+
+
+# Verbs made only of everyday motion/giving characters are framing however rare the compound.
+_GENERIC_VERB_CHARS = frozenset("交上去下来回出进给拿办弄搞整干做到过完")
+
+
 def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Tuple[str, ...]:
     """Words of ``text`` that name what is asked: not framing (generic words, attribute cues),
     not places or institutions, not numbers. A word the knowledge base does not know is kept only
@@ -51,11 +76,15 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
     ensure_dictionary()
     import jieba
 
+    import jieba.posseg
+
     generic, cues = lexicon.generic, lexicon.cue_words()
     generic_chars = "".join(w for w in generic if len(w) == 1)
     out = []
-    for word in jieba.lcut(text):
+    for word, tag in jieba.posseg.lcut(text):
         word = word.strip()
+        if not _names_a_thing(word, tag, known_text):
+            continue
         if word in lexicon.named_numbers:
             out.append(word)  # 96885, 12333, 1311: numbers that name a service
             continue
@@ -63,7 +92,8 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
             continue
         if lookup(word) is not None:
             continue
-        word = word.strip("".join(generic_chars))  # 最多贷, 那开, 年招, 能贷: framing around nothing
+        if word not in known_text and not jieba.dt.FREQ.get(word):  # 最多贷, 那开, 年招, 能贷: framing
+            word = word.strip("".join(generic_chars))  # around nothing (a known word like 个体工商户 stays)
         if len(word) < 2 or word in generic or word in cues:
             continue
         if word not in out:
@@ -95,12 +125,20 @@ def covers(text: str, word: str) -> bool:
         return True
     if len(word) >= 3 and word.endswith(_PERSON_SUFFIXES) and word[:-1] in text:
         return True
+    if len(word) == 3 and _abbreviates(word, text):
+        return True
     if len(word) >= 4:
         # Chinese compounds are head-final: the last pair must be there (西部计划 ~ 西部志愿者计划,
         # but 失业保险金 is not 失业保险), and two thirds of all pairs.
         pairs = [word[i:i + 2] for i in range(len(word) - 1)]
         return pairs[-1] in text and sum(1 for p in pairs if p in text) * 3 >= 2 * len(pairs)
     return False
+
+
+def _abbreviates(word: str, text: str) -> bool:
+    """A three-character abbreviation keeps the first character of each part of its full form, in
+    order and close together: 公益岗 ~ 公益性岗位, 社保费 ~ 社会保险费."""
+    return re.search(".{0,2}".join(map(re.escape, word)), text) is not None
 
 
 def coverage(words: Iterable[str], text: str) -> float:

@@ -70,6 +70,8 @@ _PARTNERS = [
 # 我跟室友俩人 counts the asker in already; 我和两个同学 does not.
 _WITH_OTHERS = re.compile(r"(?:我|本人)(?:和|跟|与|带着|加上)\s*" + _NUM + r"\s*(?:个|位|名)\s*(?:同学|朋友|室友|伙伴|人|老乡|同事)")
 _AMOUNT = re.compile(_NUM + r"\s*万")
+# 每人想贷60万总共240万: the total named after 总共/一共/合计 is the amount asked.
+_TOTAL_AMOUNT = re.compile(r"(?:总共|一共|合计|加起来|总额)\s*(?:是|要|想|贷|借)?\s*" + _NUM + r"\s*万")
 _YUAN = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万|千|块|元)?"
 _MONTHLY_COST = re.compile(r"(?:每月|每个月|一个月|月)\s*(?:的)?(?:房租|租金|费用|物业费|水电费|成本|花|交)?\s*(?:是|要|大概|差不多)?\s*" + _YUAN)
 # Further monthly costs listed after the first: 每月房租3000 物业费500 水电500.
@@ -148,7 +150,7 @@ def parse_details(text: str) -> QuestionDetails:
     """Pull the figures out of the question text. Deterministic, so answers are testable."""
     text = text or ""
     partners = _partners(text)
-    amount = _first([_AMOUNT], text)
+    amount = _first([_TOTAL_AMOUNT, _AMOUNT], text)
     years = _first(_YEARS, text)
     if years is None and _JUST_GRADUATED.search(text):
         years = 0.0

@@ -88,22 +88,28 @@ def _per_person_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails
         return _people_needed(per, total, d)
     cap = float(total[1].value or 0)
     if per is None:
-        return Computed([
-            f"文件规定合伙经营最高贷款额度为{fmt(cap)}万元（未规定每人额度），{n}人合伙合计最高{fmt(cap)}万元。"
-        ], [total])
+        lines = [f"文件规定合伙经营最高贷款额度为{fmt(cap)}万元（未规定每人额度），{n}人合伙合计最高{fmt(cap)}万元。"]
+        if d.amount_wan:
+            lines.insert(0, _verdict(d.amount_wan, cap, f"{n}人合伙"))
+        return Computed(lines, [total])
     each = float(per[1].value or 0)
     raw = n * each
     if raw <= cap:
         line = f"{n}人合伙：{n} × {fmt(each)}万 = {fmt(raw)}万元，未超过合计上限{fmt(cap)}万元，最高可贷{fmt(raw)}万元。"
-    else:
-        line = (f"{n}人合伙：{n} × {fmt(each)}万 = {fmt(raw)}万元，超过合计上限{fmt(cap)}万元，"
+    else:  # the uncapped product is not a figure anyone can borrow, so it is not printed
+        line = (f"{n}人合伙：按每人最高{fmt(each)}万元计，{n}人已超过合计上限{fmt(cap)}万元，"
                 f"因此{n}人合计最高可贷{fmt(cap)}万元。")
     lines = [line]
     if d.amount_wan:
         most = min(raw, cap)
-        verdict = "可以" if d.amount_wan <= most else "不能"
-        lines.insert(0, f"{verdict}：您问的{fmt(d.amount_wan)}万元{'在' if verdict == '可以' else '超过了'}{n}人合伙的最高额度{fmt(most)}万元{'以内' if verdict == '可以' else ''}。")
+        lines.insert(0, _verdict(d.amount_wan, most, f"{n}人合伙"))
     return Computed(lines, [per, total])
+
+
+def _verdict(asked: float, most: float, who: str) -> str:
+    if asked <= most:
+        return f"可以：您问的{fmt(asked)}万元在{who}的最高额度{fmt(most)}万元以内。"
+    return f"不能：您问的{fmt(asked)}万元超过了{who}的最高额度{fmt(most)}万元。"
 
 
 def _people_needed(per: Optional[FactRef], total: FactRef, d: QuestionDetails) -> Optional[Computed]:

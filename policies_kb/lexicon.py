@@ -12,6 +12,11 @@ import yaml
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yml"
 
 
+# Cue matches at most this many characters apart read as one phrase (标准是多少, 最高能贷多少).
+_CUE_GAP = 2
+FIGURE_KINDS = frozenset({"amount", "percent", "count", "quota", "duration"})
+
+
 @dataclass(frozen=True)
 class Attribute:
     """One thing a question can ask about, with the fact kinds that answer it (best first)."""
@@ -20,12 +25,21 @@ class Attribute:
     cues: Tuple[Pattern[str], ...]
     kinds: Tuple[str, ...]
     evidence: Optional[Pattern[str]] = None
+    # A sentence saying the document gives no figure (本文件未列明补贴标准) answers no question about a
+    # figure: the question is declined instead (set from the lexicon's `unstated`).
+    unstated: Optional[Pattern[str]] = None
+
+    @property
+    def asks_a_figure(self) -> bool:
+        return not self.kinds or bool(set(self.kinds) & FIGURE_KINDS)
 
     def matches(self, text: str) -> bool:
         return any(cue.search(text) for cue in self.cues)
 
     def answered_by(self, kind: str, say: str) -> bool:
         """Whether a fact of ``kind`` saying ``say`` answers this attribute."""
+        if self.unstated is not None and self.asks_a_figure and self.unstated.search(say):
+            return False
         return kind in self.kinds or bool(self.evidence and self.evidence.search(say))
 
 
@@ -37,9 +51,25 @@ class Lexicon:
     generic: FrozenSet[str]
     terms: Tuple[str, ...]
     named_numbers: FrozenSet[str] = frozenset()
+    referenced_only: FrozenSet[str] = frozenset()
 
     def attribute_of(self, text: str) -> Optional[Attribute]:
-        return next((a for a in self.attributes if a.matches(text)), None)
+        """What the question asks. A Chinese question ends with what it asks (几个人合伙，最多贷多少
+        asks an amount, not a head count), so cues are read from the last run of adjacent cue
+        matches; within that run the more specific attribute (earlier in the file) wins."""
+        spans = []
+        for order, attribute in enumerate(self.attributes):
+            for cue in attribute.cues:
+                spans += [(m.start(), m.end(), order) for m in cue.finditer(text)]
+        if not spans:
+            return None
+        spans.sort()
+        run: list = []
+        for span in spans:
+            if run and span[0] > max(end for _, end, _ in run) + _CUE_GAP:
+                run = []
+            run.append(span)
+        return self.attributes[min(order for _, _, order in run)]
 
     def attribute(self, attribute_id: str) -> Optional[Attribute]:
         return next((a for a in self.attributes if a.id == attribute_id), None)
@@ -78,6 +108,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         Attribute(
             id=a["id"], cues=tuple(re.compile(str(c)) for c in a["cues"]), kinds=tuple(a["kinds"]),
             evidence=re.compile(a["evidence"]) if a.get("evidence") else None,
+            unstated=re.compile(data["unstated"]) if data.get("unstated") else None,
         )
         for a in data["attributes"]
     )
@@ -85,4 +116,5 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
     return Lexicon(
         tuple(variants), attributes, askers, frozenset(map(str, data["generic"])), tuple(map(str, data["terms"])),
         frozenset(map(str, data.get("named_numbers") or ())),
+        frozenset(map(str, data.get("referenced_only") or ())),
     )

@@ -1,10 +1,11 @@
 """Chinese tokenisation shared by search and answer selection (jieba + the policy-term dictionary)."""
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from pathlib import Path
-from typing import List
+from typing import FrozenSet, List
 
 POLICY_TERMS = Path(__file__).resolve().parent.parent / "nlu" / "jieba" / "policy_terms.txt"
 _STOPWORDS = frozenset(
@@ -30,6 +31,15 @@ def ensure_dictionary() -> None:
             if POLICY_TERMS.exists():
                 jieba.load_userdict(str(POLICY_TERMS))
             _ready = True
+
+
+@functools.lru_cache(maxsize=1)
+def policy_terms() -> FrozenSet[str]:
+    """The words of the policy-term dictionary (what jieba is taught to keep whole)."""
+    if not POLICY_TERMS.exists():
+        return frozenset()
+    lines = POLICY_TERMS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split()[0] for line in lines if line.strip())
 
 
 def tokens(text: str) -> List[str]:

@@ -28,8 +28,9 @@ def test_two_partners_in_jilin_is_44_within_cap(kb):
 
 def test_eleven_partners_capped_at_220_not_242(kb):
     a = answering.topic_answer(kb, "loan", "我们11个人合伙创业最多能贷多少", JILIN)
-    # 242万 appears only as the working that exceeds the cap; the amount given is 220万.
-    assert "11 × 22万 = 242万元，超过合计上限220万元，因此11人合计最高可贷220万元" in a.text
+    # The uncapped product (242万) is not a figure anyone can borrow: it is not printed.
+    assert "11人已超过合计上限220万元，因此11人合计最高可贷220万元" in a.text
+    assert "242" not in a.text
 
 
 def test_jiangxi_partnership_has_no_per_person_cap(kb):
