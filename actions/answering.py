@@ -150,13 +150,22 @@ def keyword_rarity(facts: Sequence[Fact], question: str, subject_name: str = "")
 def best_fact_match(clauses: Sequence[Clause], question: str) -> float:
     """The score of the fact among ``clauses`` that fits ``question`` best (0 when none does)."""
     question_tokens = frozenset(tokens(question))
-    return max((_matches(f, question, question_tokens) for c in clauses for f in c.facts if not f.city), default=0.0)
+    return max((_matches(f, question, question_tokens) for c in clauses for f in c.facts if not _local(f)), default=0.0)
+
+
+# A table's row for the whole province (附件1 全省) is a province-level fact, not a city's row.
+PROVINCE_WIDE = frozenset({"全省"})
+
+
+def _local(fact: Fact) -> bool:
+    """Whether a fact is one city's row (answered only when that city is named)."""
+    return bool(fact.city) and fact.city not in PROVINCE_WIDE
 
 
 def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
     if not city:
         return []
-    return [f for f in facts if f.city and (f.city.startswith(city) or city.startswith(f.city))]
+    return [f for f in facts if _local(f) and (f.city.startswith(city) or city.startswith(f.city))]
 
 
 def _keyword_hits(
@@ -164,8 +173,8 @@ def _keyword_hits(
 ) -> List[Tuple[Clause, Fact]]:
     """Facts that fit the question, strongest first, dropping weak partial matches."""
     question_tokens = frozenset(tokens(question))
-    rarity = keyword_rarity([f for _, f in pairs if not f.city], question, subject_name)
-    scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not f.city]
+    rarity = keyword_rarity([f for _, f in pairs if not _local(f)], question, subject_name)
+    scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not _local(f)]
     scored = [s for s in scored if s[2] > 0]
     if not scored:
         return []
@@ -247,7 +256,7 @@ def select_for_attribute(
     for group in (main, side):
         candidates = [
             (c, f) for c in group for f in c.facts
-            if not f.city and answers(f) and (topic is None or f.key.startswith(topic + ".") or c.topics[0] == topic)
+            if not _local(f) and answers(f) and (topic is None or f.key.startswith(topic + ".") or c.topics[0] == topic)
         ]
         scored = [(c, f, _matches(f, question, question_tokens)) for c, f in candidates]
         scored = [x for x in scored if x[2] > 0]
@@ -280,6 +289,9 @@ def answer_attribute(
     searches = [(focus, topic, True), (clauses, topic, True)]
     if frame.content:
         searches.append((covering, None, True))
+    if attribute.document_wide:  # a document's contact clause serves every clause of it
+        documents = {c.doc.doc_no for c in (focus or clauses)}
+        searches.append(([c for c in kb.clauses_for(None, province) if c.doc.doc_no in documents], None, True))
     searches += [(focus, topic, False), (clauses, topic, False)]
     for group, scope, strict in searches:
         found = select_for_attribute(group, question, attribute, scope, frame, strict=strict) if group else []

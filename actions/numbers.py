@@ -61,7 +61,7 @@ _TOGETHER = r"(?:一起|共同|合伙|合作|搭伙|联合|合办|创业|干|开
 _PARTNERS = [
     re.compile(_NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:的)?\s*" + _TOGETHER),
     re.compile(r"(?:合伙人?|股东)(?:有|共|一共|总共)?\s*" + _NUM + r"\s*(?:个|位|名)?"),
-    re.compile(r"(?:我们|咱们|我们这|俺们)\s*" + _NUM + r"\s*" + _PEOPLE),
+    re.compile(r"(?:我们|咱们|我们这|俺们)\s*(?:是|有|一共|总共|一共是)?\s*" + _NUM + r"\s*" + _PEOPLE),
     re.compile(r"(?:我们|咱们|俺们)\s*" + _NUM + r"\s*(?:合伙|一起|合作)"),
     re.compile(_NUM + r"\s*(?:个)?(?:人|位)(?:的)?(?:团队|合伙)"),
     re.compile(_NUM + r"\s*" + _PEOPLE + r"[^，。,.？?]{0,6}?(?:合伙|一起|合作|搭伙|联合)"),
@@ -73,6 +73,8 @@ _AMOUNT = re.compile(_NUM + r"\s*万")
 # 每人想贷60万总共240万: the total named after 总共/一共/合计 is the amount asked.
 _TOTAL_AMOUNT = re.compile(r"(?:总共|一共|合计|加起来|总额)\s*(?:是|要|想|贷|借)?\s*" + _NUM + r"\s*万")
 _YUAN = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万|千|块|元)?"
+# 每个月房租物业水电一共5000块: the costs may be named between 每月 and the figure.
+_MONTHLY_COST_LISTED = re.compile(r"(?:每月|每个月|一个月)[^\d，。,；;？?]{0,12}?" + _YUAN)
 _MONTHLY_COST = re.compile(r"(?:每月|每个月|一个月|月)\s*(?:的)?(?:房租|租金|费用|物业费|水电费|成本|花|交)?\s*(?:是|要|大概|差不多)?\s*" + _YUAN)
 # Further monthly costs listed after the first: 每月房租3000 物业费500 水电500.
 _MORE_COSTS = re.compile(r"(?:房租|租金|物业费|物管费|物业|水电费|水电|卫生费|电费|水费)\s*(?:是|要|大概)?\s*" + _YUAN)
@@ -93,7 +95,7 @@ _HONOUR = re.compile(r"荣誉|优秀毕业生|获奖|获得过.{0,6}奖|表彰|�
 _YOUTH = re.compile(r"失业青年|青年(?!见习)")
 _GRADUATE = re.compile(r"毕业生|大学生|高校|毕业")
 _PEOPLE_ASKED = re.compile(r"(至少|最少|需要|得|要)\s*(有)?\s*几\s*个\s*人|几个人才")
-_TOTAL = re.compile(r"加起来|一共|总共|累计|总计|合计能|全部")
+_TOTAL = re.compile(r"加起来|一共|总共|累计|总计|合计能|全部|(?:一|每|[0-9一二三两])\s*年(?:下来|最多|总共|能拿|能补|一共)")
 
 
 def _first(patterns: Iterable[re.Pattern], text: str) -> Optional[float]:
@@ -117,7 +119,7 @@ def _yuan(match: Optional[re.Match]) -> Optional[float]:
 
 def _monthly_costs(text: str) -> Optional[float]:
     """The monthly cost, with every further cost listed after it added (房租3000 物业费500 水电500)."""
-    first = _MONTHLY_COST.search(text)
+    first = _MONTHLY_COST.search(text) or _MONTHLY_COST_LISTED.search(text)
     value = _yuan(first)
     if first is None or value is None:
         return None

@@ -28,6 +28,9 @@ class Attribute:
     # A sentence saying the document gives no figure (本文件未列明补贴标准) answers no question about a
     # figure: the question is declined instead (set from the lexicon's `unstated`).
     unstated: Optional[Pattern[str]] = None
+    # Answered by any clause of the document the question is about (its contact block), not only
+    # by the clauses that name the subject.
+    document_wide: bool = False
 
     @property
     def asks_a_figure(self) -> bool:
@@ -109,6 +112,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
             id=a["id"], cues=tuple(re.compile(str(c)) for c in a["cues"]), kinds=tuple(a["kinds"]),
             evidence=re.compile(a["evidence"]) if a.get("evidence") else None,
             unstated=re.compile(data["unstated"]) if data.get("unstated") else None,
+            document_wide=bool(a.get("document_wide")),
         )
         for a in data["attributes"]
     )
