@@ -92,7 +92,9 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
             continue
         if lookup(word) is not None:
             continue
-        if word not in known_text and not jieba.dt.FREQ.get(word):  # 最多贷, 那开, 年招, 能贷: framing
+        if set(word) <= set(generic_chars):  # 能领, 能贷: generic characters only
+            continue
+        if word not in known_text and not jieba.dt.FREQ.get(word):  # 最多贷, 那开, 年招: framing
             word = word.strip("".join(generic_chars))  # around nothing (a known word like 个体工商户 stays)
         if len(word) < 2 or word in generic or word in cues:
             continue

@@ -14,6 +14,7 @@ LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yml"
 
 # Cue matches at most this many characters apart read as one phrase (标准是多少, 最高能贷多少).
 _CUE_GAP = 2
+_CLAUSE_BREAK = re.compile(r"[，。,.；;？?！!\s]")
 FIGURE_KINDS = frozenset({"amount", "percent", "count", "quota", "duration"})
 
 
@@ -31,6 +32,9 @@ class Attribute:
     # Answered by any clause of the document the question is about (its contact block), not only
     # by the clauses that name the subject.
     document_wide: bool = False
+    # Says only that something is asked (a bare 多少): a more specific cue earlier in the same
+    # clause names what.
+    weak: bool = False
 
     @property
     def asks_a_figure(self) -> bool:
@@ -67,12 +71,20 @@ class Lexicon:
         if not spans:
             return None
         spans.sort()
-        run: list = []
+        runs: List[List[Tuple[int, int, int]]] = []
         for span in spans:
-            if run and span[0] > max(end for _, end, _ in run) + _CUE_GAP:
-                run = []
-            run.append(span)
-        return self.attributes[min(order for _, _, order in run)]
+            if runs and span[0] <= max(end for _, end, _ in runs[-1]) + _CUE_GAP:
+                runs[-1].append(span)
+            else:
+                runs.append([span])
+        best = self.attributes[min(order for _, _, order in runs[-1])]
+        if best.weak:
+            clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, runs[-1][0][0])), default=0)
+            for run in reversed(runs[:-1]):
+                strong = [order for start, _, order in run if start >= clause_start and not self.attributes[order].weak]
+                if strong:
+                    return self.attributes[min(strong)]
+        return best
 
     def attribute(self, attribute_id: str) -> Optional[Attribute]:
         return next((a for a in self.attributes if a.id == attribute_id), None)
@@ -113,6 +125,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
             evidence=re.compile(a["evidence"]) if a.get("evidence") else None,
             unstated=re.compile(data["unstated"]) if data.get("unstated") else None,
             document_wide=bool(a.get("document_wide")),
+            weak=bool(a.get("weak")),
         )
         for a in data["attributes"]
     )
