@@ -306,11 +306,18 @@ def focus_clauses(clauses: Sequence[Clause], frame: Frame) -> List[Clause]:
     documents do not cover it). A question naming nothing of its own keeps every clause."""
     if not frame.content:
         return list(clauses)
-    scored = [(coverage(frame.content, clause_text(c)), c) for c in clauses]
+    scored = [(_question_coverage(frame, clause_text(c)), c) for c in clauses]
     best = max((score for score, _ in scored), default=0.0)
     if best < COVERAGE_MIN:
         return []
     return [c for score, c in scored if score >= best - 1e-9]
+
+
+def _question_coverage(frame: Frame, text: str) -> float:
+    """Coverage of the whole question, or of its asking clause when that is better covered: context
+    told before the question can lower it, never the question itself."""
+    whole = coverage(frame.content, text)
+    return max(whole, coverage(frame.asked, text)) if frame.asked else whole
 
 
 def topic_coverage(kb: KnowledgeBase, topic: str, frame: Frame, province: Optional[str] = None) -> float:

@@ -36,6 +36,9 @@ class Frame:
     content: Tuple[str, ...]
     details: QuestionDetails
     years: Tuple[int, ...]
+    # Content words of the clause that asks (the last one with a question cue): context told before
+    # it (想回抚州开个工作室，她一个人能贷多少) cannot make the documents fail to cover the question.
+    asked: Tuple[str, ...] = ()
 
     @property
     def bare(self) -> bool:
@@ -103,15 +106,26 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
     return tuple(out)
 
 
+_CLAUSES = re.compile(r"[，。,.；;？?！!\s]+")
+
+
+def _asking_clause(text: str, lexicon: Lexicon) -> str:
+    clauses = [c for c in _CLAUSES.split(text) if c]
+    return next((c for c in reversed(clauses) if lexicon.attribute_of(c) is not None), "")
+
+
 def parse_frame(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Frame:
     lexicon = lexicon or load_lexicon()
+    content = content_words(text, known_text, lexicon)
+    asking = _asking_clause(text, lexicon)
     return Frame(
         text=text,
         attribute=lexicon.attribute_of(text),
         asker=lexicon.asker_of(text),
-        content=content_words(text, known_text, lexicon),
+        content=content,
         details=parse_details(text),
         years=tuple(int(y) for y in _YEAR.findall(text)),
+        asked=tuple(w for w in content if w in asking) if asking != text else (),
     )
 
 
