@@ -141,10 +141,13 @@ def keyword_rarity(facts: Sequence[Fact], question: str, subject_name: str = "")
     texts = [f.say + " ".join(f.keywords) for f in facts]
     raw = {k: 1.0 + math.log(len(facts) / max(1, sum(1 for t in texts if k in t))) for k in used}
     floor = min(raw.values())
-    return {
-        k: (v / floor) * (SUBJECT_WORD_WEIGHT if subject_name and set(k) <= set(subject_name) else 1.0)
-        for k, v in raw.items()
-    }
+    return {k: (v / floor) * (SUBJECT_WORD_WEIGHT if _names_subject(k, subject_name) else 1.0) for k, v in raw.items()}
+
+
+def _names_subject(word: str, subject_name: str) -> bool:
+    """创业贷款 names the subject 创业担保贷款 (its characters, not a part of it); 公务员 is one part
+    of 公务员与事业单位招录 and tells that part's facts from the other's."""
+    return bool(subject_name) and set(word) <= set(subject_name) and word not in subject_name
 
 
 def best_fact_match(clauses: Sequence[Clause], question: str) -> float:
@@ -383,7 +386,7 @@ def province_answer(
     frame = frame or parse_frame(question, kb.known_text)
     details = frame.details
     city = region.name if region.name != province else None
-    computed = rules.compute(clauses, details)
+    computed = rules.compute(clauses, details, frame.text)
     if _asks_only_a_reference(frame) and not computed.lines:
         return declined_answer(frame, province)
     focus = focus_clauses(clauses, frame)

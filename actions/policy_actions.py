@@ -70,9 +70,10 @@ def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
 
 
 def region_events(tracker: Tracker, region: Optional[Region]) -> List[Dict[Text, Any]]:
-    """Remember a covered province for the rest of the conversation."""
-    if region is not None and region.covered and tracker.get_slot("region") != region.province:
-        return [SlotSet("region", region.province)]
+    """Remember a covered place for the rest of the conversation: the city when one was named, so
+    that a follow-up (组织见习人数呢) is asked of the same city."""
+    if region is not None and region.covered and tracker.get_slot("region") != region.name:
+        return [SlotSet("region", region.name)]
     return []
 
 

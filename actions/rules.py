@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -29,10 +30,13 @@ class Rule:
     params: Dict[str, object]
     requires: Tuple[str, ...] = ()
 
-    def applies(self, details: QuestionDetails) -> bool:
-        """Any of ``when`` given, and all of ``requires``."""
+    def applies(self, details: QuestionDetails, question: str = "") -> bool:
+        """Any of ``when`` given (or its ``cue`` in the question), and all of ``requires``."""
         given = [getattr(details, name, None) not in (None, False) for name in self.when]
         needed = [getattr(details, name, None) not in (None, False) for name in self.requires]
+        cue = self.params.get("cue")
+        if cue is not None:
+            given.append(re.search(str(cue), question) is not None)
         return any(given) and all(needed)
 
 
@@ -47,7 +51,8 @@ def load_rules(path: str = str(RULES_FILE)) -> Tuple[Rule, ...]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     rules = []
     for entry in data["rules"]:
-        when = entry["when"] if isinstance(entry["when"], list) else [entry["when"]]
+        when = entry.get("when") or []
+        when = when if isinstance(when, list) else [when]
         params = {k: v for k, v in entry.items() if k not in ("id", "kind", "when", "requires")}
         requires = tuple(entry.get("requires") or ())
         if entry["kind"] not in KINDS:
@@ -228,6 +233,61 @@ def _percent_of_base(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) 
     ], [rate])
 
 
+def _value(fact: Fact) -> float:
+    """A fact's value in its base unit (2696.1万元 → 26961000元), for arithmetic across facts."""
+    unit = fact.unit or ""
+    scale = 10000 if unit.startswith("万") else 1e8 if unit.startswith("亿") else 1
+    return float(fact.value or 0) * scale
+
+
+_OPERATIONS: Dict[str, Callable[[float, float], float]] = {
+    "percent_of": lambda a, b: a * b / 100,
+    "difference": lambda a, b: a - b,
+    "product": lambda a, b: a * b,
+    "quotient": lambda a, b: a / b if b else 0.0,
+}
+
+
+def _arithmetic(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+    """A figure the documents imply from two they state (公务员约5000人，其中应届不少于50%): the
+    rule's sentence in rules.yml, filled with both values and the result."""
+    keys = list(rule.params["facts"])  # type: ignore[call-overload]
+    found = [_find(clauses, key) for key in keys]
+    if any(f is None for f in found):
+        return None
+    a, b = (f[1] for f in found if f is not None)
+    result = _OPERATIONS[str(rule.params["op"])](_value(a), _value(b))
+    line = str(rule.params["says"]).format(
+        a=fmt(float(a.value or 0)), b=fmt(float(b.value or 0)), result=fmt(round(result, 2)),
+        result_money=_money(result),
+    )
+    return Computed([line], [f for f in found if f is not None])
+
+
+def _named_sum(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
+    """The sum of the figures the question names (长春加吉林市一共多少个岗位, 三支一扶、特岗、西部
+    加起来): items are facts named by a pattern, or one table's city rows named by their city."""
+    named: List[Tuple[str, FactRef]] = []
+    prefix = rule.params.get("rows")
+    if prefix:
+        for clause in clauses:
+            for fact in clause.facts:
+                if fact.key.startswith(f"{prefix}.") and fact.city:
+                    place = fact.city.rstrip("市州")
+                    if place and place in question and place not in {p for p, _ in named}:
+                        named.append((fact.city, (clause, fact)))
+    for key, pattern in dict(rule.params.get("items") or {}).items():  # type: ignore[call-overload]
+        ref = _find(clauses, key)
+        if ref is not None and re.search(str(pattern), question):
+            named.append((str(pattern).split("|")[0], ref))
+    if len(named) < 2:
+        return None
+    total = sum(float(f.value or 0) for _, (_, f) in named)
+    unit = named[0][1][1].unit or ""
+    parts = " + ".join(f"{name}{fmt(float(f.value or 0))}{unit}" for name, (_, f) in named)
+    return Computed([f"合计：{parts} = {fmt(total)}{unit}。"], [ref for _, ref in named])
+
+
 KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails], Optional[Computed]]] = {
     "per_person_capped": _per_person_capped,
     "cap_check": _cap_check,
@@ -235,16 +295,21 @@ KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails], Optional[Co
     "bonus_above_threshold": _bonus_above_threshold,
     "percent_uplift": _percent_uplift,
     "percent_of_base": _percent_of_base,
+    "arithmetic": _arithmetic,
+    "named_sum": _named_sum,
 }
 
 
-def compute(clauses: Sequence[Clause], details: QuestionDetails) -> Computed:
+def compute(clauses: Sequence[Clause], details: QuestionDetails, question: str = "") -> Computed:
     """Every applicable rule's lines, in file order, over the province's clauses."""
     result = Computed([], [])
     for rule in load_rules():
-        if not rule.applies(details):
+        if not rule.applies(details, question):
             continue
-        computed = KINDS[rule.kind](rule, clauses, details)
+        if rule.kind == "named_sum":
+            computed = _named_sum(rule, clauses, details, question)
+        else:
+            computed = KINDS[rule.kind](rule, clauses, details)
         if computed is not None:
             result.lines += computed.lines
             result.used += computed.used
