@@ -171,14 +171,22 @@ def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
     return [f for f in facts if _local(f) and (f.city.startswith(city) or city.startswith(f.city))]
 
 
+# A fact that answers the attribute asked (by its kind, or its sentence showing it: 对象…16—24岁
+# for 哪些人可以参加) outranks one that only shares words with the question.
+ATTRIBUTE_BONUS = 1.0
+
+
 def _keyword_hits(
-    pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = ""
+    pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = "",
+    attribute: Optional[Attribute] = None,
 ) -> List[Tuple[Clause, Fact]]:
     """Facts that fit the question, strongest first, dropping weak partial matches."""
     question_tokens = frozenset(tokens(question))
     rarity = keyword_rarity([f for _, f in pairs if not _local(f)], question, subject_name)
     scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not _local(f)]
     scored = [s for s in scored if s[2] > 0]
+    if attribute is not None:
+        scored = [(c, f, score + ATTRIBUTE_BONUS * _attribute_fit(attribute, f)) for c, f, score in scored]
     if not scored:
         return []
     best = max(s[2] for s in scored)
@@ -186,9 +194,16 @@ def _keyword_hits(
     return [(c, f) for c, f, score in scored if score >= 0.75 * best][:MAX_FACTS]
 
 
+def _attribute_fit(attribute: Attribute, fact: Fact) -> float:
+    """1 when the fact's sentence shows the attribute (evidence), 0.5 when only its kind does."""
+    if not attribute.answered_by(fact.kind, fact.say):
+        return 0.0
+    return 1.0 if attribute.evidence is not None and attribute.evidence.search(fact.say) else 0.5
+
+
 def select_facts(
     clauses: Sequence[Clause], question: str, city: Optional[str] = None, topic: Optional[str] = None,
-    subject_name: str = "",
+    subject_name: str = "", attribute: Optional[Attribute] = None,
 ) -> List[Tuple[Clause, List[Fact]]]:
     """The facts that answer ``question``:
     - per-city rows when a city is named and the question asks for what those rows hold;
@@ -208,7 +223,7 @@ def select_facts(
     chosen: List[Tuple[Clause, Fact]] = rows if any(_matches(f, without_city) for _, f in rows) else []
     for pool in pools:
         if not chosen:
-            chosen = _keyword_hits(pool, question, subject_name)
+            chosen = _keyword_hits(pool, question, subject_name, attribute)
     for pool in pools:
         if not chosen:
             chosen = [(c, f) for c, f in pool if f.primary and f.kind != "condition"][:MAX_FACTS]
@@ -289,13 +304,14 @@ def answer_attribute(
     attribute = frame.attribute
     assert attribute is not None
     covering = [c for c in kb.clauses_for(None, province) if coverage(frame.content, clause_text(c)) >= COVERAGE_MIN]
-    searches = [(focus, topic, True), (clauses, topic, True)]
+    # The subject's own clauses first (by kind, then by what their sentences say), then other
+    # topics' clauses that cover the question, then the document's other clauses.
+    searches = [(focus, topic, True), (clauses, topic, True), (focus, topic, False), (clauses, topic, False)]
     if frame.content:
         searches.append((covering, None, True))
     if attribute.document_wide:  # a document's contact clause serves every clause of it
         documents = {c.doc.doc_no for c in (focus or clauses)}
         searches.append(([c for c in kb.clauses_for(None, province) if c.doc.doc_no in documents], None, True))
-    searches += [(focus, topic, False), (clauses, topic, False)]
     for group, scope, strict in searches:
         found = select_for_attribute(group, question, attribute, scope, frame, strict=strict) if group else []
         if found:
@@ -392,7 +408,7 @@ def province_answer(
     focus = focus_clauses(clauses, frame)
     if not focus and not computed.lines:
         return declined_answer(frame, province)
-    selected = select_facts(focus or clauses, question, city, topic, topic_name)
+    selected = select_facts(focus or clauses, question, city, topic, topic_name, frame.attribute)
     if not computed.lines:
         attribute = frame.attribute
         if attribute is not None and not _answers(selected, attribute):
