@@ -83,9 +83,15 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
 
     generic, cues = lexicon.generic, lexicon.cue_words()
     generic_chars = "".join(w for w in generic if len(w) == 1)
-    out = []
+    out: list = []
+    previous = ""
     for word, tag in jieba.posseg.lcut(text):
         word = word.strip()
+        if len(word) == 1 and tag.startswith("n") and word not in generic and previous and out[-1:] == [previous]:
+            out[-1] = previous + word  # 失业保险|金: a one-character noun head finishes the word before it
+            previous = ""
+            continue
+        previous = ""
         if not _names_a_thing(word, tag, known_text):
             continue
         if word in lexicon.named_numbers:
@@ -103,6 +109,7 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
             continue
         if word not in out:
             out.append(word)
+            previous = word
     return tuple(out)
 
 
@@ -153,8 +160,8 @@ def covers(text: str, word: str) -> bool:
 
 def _abbreviates(word: str, text: str) -> bool:
     """A three-character abbreviation keeps the first character of each part of its full form, in
-    order and close together: 公益岗 ~ 公益性岗位, 社保费 ~ 社会保险费."""
-    return re.search(".{0,2}".join(map(re.escape, word)), text) is not None
+    order and close together: 公益岗 ~ 公益性岗位, 社保费 ~ 社会保险费, 实名库 ~ 实名信息数据库."""
+    return re.search(".{0,4}".join(map(re.escape, word)), text) is not None
 
 
 def coverage(words: Iterable[str], text: str) -> float:
