@@ -148,7 +148,7 @@ def covers(text: str, word: str) -> bool:
         return True
     if len(word) >= 3 and word.endswith(_PERSON_SUFFIXES) and word[:-1] in text:
         return True
-    if len(word) == 3 and _abbreviates(word, text):
+    if len(word) in (2, 3) and _abbreviates(word, text):
         return True
     if len(word) >= 4:
         # Chinese compounds are head-final: the last pair must be there (西部计划 ~ 西部志愿者计划,
@@ -160,8 +160,10 @@ def covers(text: str, word: str) -> bool:
 
 def _abbreviates(word: str, text: str) -> bool:
     """A three-character abbreviation keeps the first character of each part of its full form, in
-    order and close together: 公益岗 ~ 公益性岗位, 社保费 ~ 社会保险费, 实名库 ~ 实名信息数据库."""
-    return re.search(".{0,4}".join(map(re.escape, word)), text) is not None
+    order and close together: 公益岗 ~ 公益性岗位, 社保费 ~ 社会保险费, 实名库 ~ 实名信息数据库,
+    国企 ~ 国有企业."""
+    gap = ".{0,4}" if len(word) > 2 else ".{1,2}"  # 国企 ~ 国有企业, 技校 ~ 技工院校
+    return re.search(gap.join(map(re.escape, word)), text) is not None
 
 
 def coverage(words: Iterable[str], text: str) -> float:

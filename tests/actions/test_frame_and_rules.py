@@ -43,6 +43,11 @@ def test_figures_for_the_rules():
     ("档案去哪托管", "procedure"),
     ("有没有人工咨询电话", "contact"),
     ("哪个市排第一", "ranking"),
+    # The question's last cue phrase says what is asked; a bare 多少 takes the cue before it.
+    ("江西几个人合伙搞创业，担保贷款最多多少", "amount"),
+    ("吉林创业担保贷款的年利率具体是多少", "rate"),
+    ("吉林见习年龄有限制吗", "age"),
+    ("见习计划服务专区网址是啥", "website"),
 ])
 def test_attribute_asked(kb, text, attribute):
     assert parse_frame(text, kb.known_text).attribute.id == attribute
@@ -54,6 +59,35 @@ def test_asker_and_content_words(kb):
     assert "公寓" in frame.content and "单位" not in frame.content
     assert parse_frame("那江西呢", kb.known_text).bare
     assert parse_frame("五个人呢", kb.known_text).bare
+
+
+@pytest.mark.parametrize("text, kept, dropped", [
+    ("俺们屯的娃大学毕业回来没活干 吉林能给安排个公益岗不", ["公益岗"], ["回来", "安排", "没活干"]),
+    ("吉林见习申请交上去了多久能审下来啊急急急", ["见习"], ["交上去", "急急"]),
+    ("公司拖欠我两个月工资不发 怎么讨回来", ["拖欠"], ["回来", "讨"]),
+    ("吉林失业保险金一个月能领多少", ["失业保险金"], ["失业保险", "能领"]),
+    ("那贴息呢", ["贴息"], []),
+])
+def test_content_words_are_what_a_question_names_not_how_it_is_said(kb, text, kept, dropped):
+    """Everyday verbs, adjectives and idioms frame a question; policy terms, rare verbs and nouns
+    name its subject; a one-character noun head finishes the word before it."""
+    content = parse_frame(text, kb.known_text).content
+    assert all(w in content for w in kept), content
+    assert not any(w in content for w in dropped), content
+
+
+def test_abbreviations_are_covered_by_their_full_form():
+    assert covers("通过公益性岗位托底安置", "公益岗")
+    assert covers("纳入实名信息数据库", "实名库")
+    assert covers("国有企业招聘高校毕业生", "国企")
+    assert not covers("人才编制池", "公寓") and not covers("创业担保贷款", "人才房")
+
+
+def test_context_before_the_asking_clause_cannot_make_a_question_uncovered(kb):
+    frame = parse_frame("我闺女念完大学，想回抚州开个工作室，她一个人能贷多少创业担保贷款", kb.known_text)
+    assert "工作室" in frame.content and frame.asked == ("创业担保贷款",)
+    answer = answering.topic_answer(kb, "loan", frame.text, lookup("抚州"), frame)
+    assert answer.kind == "policy" and "30万" in answer.text
 
 
 def test_coverage_is_by_words_with_person_suffixes_and_character_pairs():
@@ -141,6 +175,10 @@ def test_a_sum_needs_two_named_items_and_a_total_asked(kb):
     ("grassroots", "西部计划志愿者每月生活补贴多少", None),
     ("results_2022", "吉林2023年城镇新增就业目标是多少", JILIN),
     ("civil_service", "延边考公务员 会朝鲜语能加分吗", lookup("延边")),
+    # A standard the documents only refer to, and a figure a fact says is not stated.
+    ("internship", "长春现在的最低工资标准是多少", lookup("长春")),
+    ("internship", "江西见习补贴每个月发多少", JIANGXI),
+    ("civil_service", "吉林考公务员年龄上限多少岁", JILIN),
 ])
 def test_questions_the_documents_do_not_answer_are_declined(kb, topic, question, region):
     answer = answering.topic_answer(kb, topic, question, region)
@@ -153,3 +191,25 @@ def test_attribute_picks_the_fact_that_answers_it(kb):
     assert "最低工资" in standard.text
     term = answering.topic_answer(kb, "loan", "贷款能贷几年", JILIN)
     assert "三年" in term.text
+
+
+def test_a_contact_comes_from_the_document_asked_about(kb):
+    answer = answering.topic_answer(kb, "service_1311", "吉林离校未就业毕业生服务攻坚行动的联系电话是多少", JILIN)
+    assert "88691597" in answer.text
+    assert "电话沟通" not in answer.text  # the word 电话 in a sentence is not a contact
+
+
+def test_the_fact_that_answers_the_attribute_is_chosen(kb):
+    who = answering.topic_answer(kb, "internship", "吉林的就业见习 哪些人可以参加", JILIN)
+    assert "16—24岁" in who.text
+    whole = answering.topic_answer(kb, "internship", "吉林全省计划组织多少人参加见习", JILIN)
+    assert "5000人" in whole.text
+    civil = answering.topic_answer(kb, "civil_service", "吉林今年公务员招多少人", JILIN)
+    assert "公务员计划招录约5000余人" in civil.text
+
+
+def test_an_over_cap_partnership_does_not_print_the_uncapped_product(kb):
+    answer = answering.topic_answer(kb, "loan", "我们12个人在吉林合伙创业，一共能贷多少", JILIN)
+    assert "220万" in answer.text and "264" not in answer.text
+    no = answering.topic_answer(kb, "loan", "江西4个人合伙经营，每人想贷60万总共240万，能行吗", JIANGXI)
+    assert no.text.split("\n")[1].startswith("· 不能")
