@@ -98,6 +98,14 @@ def previous_frame(tracker: Tracker, kb: KnowledgeBase) -> Optional[Frame]:
 ELLIPTICAL_MAX_CHARS = 12
 
 
+def _answers_attribute(kb: KnowledgeBase, topic: str, frame: Frame, province: Optional[str]) -> bool:
+    attribute = frame.attribute
+    return attribute is not None and any(
+        attribute.answered_by(f.kind, f.say) for c in kb.clauses_for(topic, province) for f in c.facts
+        if f.key.startswith(topic + ".")
+    )
+
+
 def best_covering_topic(kb: KnowledgeBase, frame: Frame, province: Optional[str]) -> Optional[str]:
     """The topic whose clauses cover the question's words, when the NLU's (or the conversation's)
     topic does not: ties are broken by the best-fitting fact (its keywords and words), then by the
@@ -105,6 +113,9 @@ def best_covering_topic(kb: KnowledgeBase, frame: Frame, province: Optional[str]
     covering = [
         t for t in kb.topics if answering.topic_coverage(kb, t, frame, province) >= answering.COVERAGE_MIN
     ]
+    if frame.attribute is not None:  # 多久办一次招聘会: the topic that states a frequency
+        answering_topics = [t for t in covering if _answers_attribute(kb, t, frame, province)]
+        covering = answering_topics or covering
     if len(covering) <= 1:
         return covering[0] if covering else None
     fit = {t: answering.best_fact_match(kb.clauses_for(t, province), frame.text) for t in covering}
