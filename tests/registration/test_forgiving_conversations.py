@@ -94,6 +94,7 @@ FORGIVING: List[Line] = [
     (F, "学校写错了，是东北师范大学", "f-change-school"),
     (F, "我换手机号了，新号码是137 0013 7000", "f-change-phone"),
     (F, "帮我看看我的登记信息", "f-status-again"),
+    (F, "我毕业半年了还没找到工作，该怎么办", "f-out-of-work-registered"),
 ]
 
 R = "refusals-r"
@@ -208,14 +209,16 @@ def test_everyday_requests_start_the_form(run, index):
 def test_a_policy_question_still_gets_a_policy_answer(run):
     reply = run["by_label"]["control"]
     assert reply["citations"] and "姓名" not in reply["text"]
+    assert "我要登记" not in reply["text"], "a plain policy question is not followed by the offer"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "passes when the NLU reads the question as a follow-up answer (还在找: action_followup_answer offers "
-    "registration to someone not registered); when it is read as a policy question, the offer needs "
-    "action_answer_policy (owned by the lead) to append utter_offer_registration"))
 def test_an_out_of_work_graduate_is_offered_registration(run):
     assert "我要登记" in said(run, "offer")
+
+
+def test_a_registered_graduate_out_of_work_is_not_offered_registration_again(run):
+    reply = said(run, "f-out-of-work-registered")
+    assert reply.strip() and "我要登记" not in reply, reply
 
 
 def test_the_offered_command_starts_the_form(run):
