@@ -5,9 +5,14 @@ payload, so every channel gets the same text and ``jiuye ask --jsonl`` can repor
 """
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from dataclasses import replace
-from typing import Any, Dict, List, Optional, Text, Tuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Pattern, Text, Tuple
+
+import yaml
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -18,8 +23,12 @@ from actions.answering import Answer
 from actions.frame import Frame, parse_frame
 from bot.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
+from policies_kb.lexicon import LEXICON_FILE, load_lexicon
 from jiuye.settings import Settings
 from policies_kb.regions import Region, lookup, resolve
+
+if TYPE_CHECKING:
+    from registry.store import RegistrationView
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +41,21 @@ def _entity_values(message: Dict[str, Any], name: str) -> List[str]:
     return [e.get("value") for e in message.get("entities", []) if e.get("entity") == name and e.get("value")]
 
 
-def registered_region(tracker: Tracker) -> Optional[Region]:
-    """The province of this user's registration, if they registered on this channel. A store
-    failure must not stop a policy answer, so it is logged and treated as unknown."""
+def registration_of(tracker: Tracker) -> Optional[RegistrationView]:
+    """This user's registration on this channel, or None. A store failure must not stop a policy
+    answer, so it is logged and treated as no registration."""
     from actions.registration_form import registration_store
 
     try:
-        view = registration_store().find_by_sender(*split(tracker.sender_id))
-    except Exception as exc:  # noqa: BLE001 - any store problem means "no known region"
+        return registration_store().find_by_sender(*split(tracker.sender_id))
+    except Exception as exc:  # noqa: BLE001 - any store problem means "no known registration"
         logger.warning("registration lookup failed (%s); answering without it", type(exc).__name__)
         return None
+
+
+def registered_region(tracker: Tracker) -> Optional[Region]:
+    """The province of this user's registration, if they registered on this channel."""
+    view = registration_of(tracker)
     if view is None:
         return None
     return lookup(view.province or "") or lookup(view.city or "")
@@ -162,6 +176,25 @@ def plan_question(
     return chosen, frame
 
 
+@functools.lru_cache(maxsize=2)
+def out_of_work_cues(path: Path = LEXICON_FILE) -> Tuple[Pattern[str], ...]:
+    """The lexicon's ``out_of_work`` patterns: a graduate saying they are still out of work."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(re.compile(str(cue)) for cue in data.get("out_of_work") or ())
+
+
+def offer_registration(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, answer: Answer) -> None:
+    """After answering a graduate who says they are out of work ("毕业半年了还没找到工作，该怎么办"),
+    offer registration when they have none on this channel. Not after a plain policy question,
+    not to a parent or an employer asking, not for a province we do not cover."""
+    if answer.kind == "uncovered" or load_lexicon().asker_of(text) != "graduate":
+        return
+    if not any(cue.search(text) for cue in out_of_work_cues()):
+        return
+    if registration_of(tracker) is None:
+        dispatcher.utter_message(response="utter_offer_registration")
+
+
 class ActionAnswerPolicy(Action):
     """Answers every message that no rule of its own handles: policy questions, follow-ups, places
     given after we asked, unsure parses (searched), and stray acknowledgements."""
@@ -200,6 +233,7 @@ class ActionAnswerPolicy(Action):
         if answer.kind == "unknown":
             record_unanswered(tracker, text, region, answer)
         send(dispatcher, answer)
+        offer_registration(dispatcher, tracker, text, answer)  # this message's words, not a follow-up's
         events = region_events(tracker, region)
         events.append(SlotSet("pending_topic", answer.topic if answer.kind == "both_provinces" else None))
         subject_now = answer.topic or topic  # a declined question is still what was asked about

@@ -13,12 +13,13 @@ from jiuye.settings import PROJECT_DIR
 RASA = str(Path(sys.executable).with_name("rasa"))
 NLU_TESTS = PROJECT_DIR / "tests" / "nlu"
 STORIES = PROJECT_DIR / "tests" / "stories"
-# Floors on the held-out split written blind (tests/nlu, issues 12 and 14). Measured on the model a
-# fresh clone trains from this data: policy intents 0.940, all intents 0.914, registration 0.887
-# (bench/RESULTS.md). The issues' 0.95 targets are NOT met; the floors sit just under what is
+# Floors on the held-out split written blind (tests/nlu, issues 12 and 14). Measured on the model
+# `jiuye train` makes from this data: policy intents 0.951, all intents 0.931, registration 0.915
+# (bench/RESULTS.md). Issue 14's 0.95 for registration is NOT met (policy just reaches it); the floors sit just under what is
 # measured so that a regression fails. They are not the target.
-MIN_MACRO_F1 = 0.93
-MIN_ALL_INTENTS_F1 = 0.90
+MIN_MACRO_F1 = 0.94
+MIN_ALL_INTENTS_F1 = 0.915
+MIN_REGISTRATION_F1 = 0.90
 
 
 def test_nlu_training_data_and_held_out_split_do_not_overlap():
@@ -79,6 +80,15 @@ def test_all_intents_macro_f1_on_held_out_split(nlu_results):
     macro, weak = _macro_f1(report)
     print(f"held-out all-intent macro-F1 = {macro:.4f}; weak: {weak}")
     assert macro >= MIN_ALL_INTENTS_F1, f"all-intent macro-F1 {macro:.4f} < {MIN_ALL_INTENTS_F1}; weak {weak}"
+
+
+def test_registration_intent_macro_f1_on_held_out_split(nlu_results):
+    """Issue #14's measure: the registration intents of the held-out split (form replies, starting,
+    status, changes, withdrawal, why the ID number), evaluated together with every other intent."""
+    report = json.loads((nlu_results / "intent_report.json").read_text(encoding="utf-8"))
+    macro, weak = _macro_f1(report, _intents_of(NLU_TESTS / "test_nlu_registration.yml"))
+    print(f"held-out registration-intent macro-F1 = {macro:.4f}; weak: {weak}")
+    assert macro >= MIN_REGISTRATION_F1, f"registration macro-F1 {macro:.4f} < {MIN_REGISTRATION_F1}; weak {weak}"
 
 
 def test_region_entity_on_held_out_split(nlu_results):

@@ -1,0 +1,51 @@
+"""A policy answer to a graduate who says they are still out of work offers registration
+(`utter_offer_registration`), only when they have no registration on this channel, and never after
+a plain policy question (issue 14). Run through `action_answer_policy` on a real SQLite ledger."""
+from __future__ import annotations
+
+from typing import List
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.policy_actions import ActionAnswerPolicy
+from actions.registration_actions import ActionRegistrationSubmit
+from tests.registration.conftest import make_tracker
+from tests.registration.test_actions import filled
+
+OFFER = "utter_offer_registration"
+
+
+def responses(text: str, intent: str = "ask_service_1311", sender: str = "cli:tester") -> List[str]:
+    dispatcher = CollectingDispatcher()
+    ActionAnswerPolicy().run(dispatcher, make_tracker(text=text, intent=intent, sender=sender, active=False), {})
+    assert dispatcher.messages and dispatcher.messages[0]["text"], "the question is answered first"
+    return [m.get("response") or "" for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize("text", [
+    "我毕业半年了还没找到工作，该怎么办",
+    "我是今年的应届毕业生，到现在还没找到工作，我该怎么办",
+    "吉林的，毕业一年一直找不到工作，有什么政策能帮我",
+    "我失业快三个月了，有什么补贴吗",
+])
+def test_a_graduate_out_of_work_without_registration_is_offered_it_after_the_answer(ledger, text):
+    assert responses(text)[-1] == OFFER
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("吉林就业见习补贴标准是多少", "ask_internship"),
+    ("没有工作经验能参加见习吗", "ask_internship"),
+    ("孩子毕业半年了还没找到工作，该怎么办", "ask_service_1311"),  # a parent asks: not theirs to register
+    ("我们公司招了还没就业的毕业生，有什么补贴", "ask_employer_incentives"),
+    ("上海毕业生还没找到工作怎么办", "ask_service_1311"),  # a province we do not cover
+])
+def test_no_offer_after_a_plain_policy_question_or_for_someone_else(ledger, text, intent):
+    assert OFFER not in responses(text, intent)
+
+
+def test_a_registered_graduate_is_not_offered_registration_again(ledger):
+    ActionRegistrationSubmit().run(CollectingDispatcher(), make_tracker(slots=filled(ledger), text="确认"), {})
+    assert ledger.find_by_sender("cli", "tester") is not None
+    assert OFFER not in responses("我毕业半年了还没找到工作，该怎么办")
+    assert responses("我毕业半年了还没找到工作，该怎么办", sender="cli:someone-else")[-1] == OFFER
