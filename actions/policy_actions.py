@@ -242,6 +242,27 @@ class ActionAnswerPolicy(Action):
         return events
 
 
+class ActionGoodbye(Action):
+    """再见 gets a goodbye; a question the NLU took for one (去哪问) gets an answer."""
+
+    def name(self) -> Text:
+        return "action_goodbye"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if load_lexicon().asks(text):
+            return ActionAnswerPolicy().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_goodbye")
+        return []
+
+
+def names_a_covered_subject(kb: KnowledgeBase, text: str, province: Optional[str]) -> bool:
+    """Whether a message names something the documents cover (1311乘N是个啥): then it is a policy
+    question, whatever intent the NLU gave it."""
+    frame = parse_frame(text, kb.known_text)
+    return bool(frame.content) and best_covering_topic(kb, frame, province) is not None
+
+
 class ActionOutOfScope(Action):
     """Questions outside employment policy: say what we can do, and where to ask otherwise."""
 
@@ -251,6 +272,10 @@ class ActionOutOfScope(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         region = resolve_region(tracker)
+        if (region is None or region.covered) and names_a_covered_subject(
+            knowledge_base(), text, region.province if region else None
+        ):
+            return ActionAnswerPolicy().run(dispatcher, tracker, domain)
         if region is not None and not region.covered:
             send(dispatcher, answering.uncovered_answer(region))
             return []

@@ -58,6 +58,7 @@ class Lexicon:
     generic: FrozenSet[str]
     terms: Tuple[str, ...]
     named_numbers: FrozenSet[str] = frozenset()
+    question_marks: Optional[Pattern[str]] = None
     referenced_only: FrozenSet[str] = frozenset()
 
     def attribute_of(self, text: str) -> Optional[Attribute]:
@@ -85,6 +86,11 @@ class Lexicon:
                 if strong:
                     return self.attributes[min(strong)]
         return best
+
+    def asks(self, text: str) -> bool:
+        """Whether a message asks something (a cue of an attribute, or a question mark or word)."""
+        marks = self.question_marks
+        return self.attribute_of(text) is not None or bool(marks is not None and marks.search(text))
 
     def attribute(self, attribute_id: str) -> Optional[Attribute]:
         return next((a for a in self.attributes if a.id == attribute_id), None)
@@ -132,6 +138,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
     askers = {k: tuple(v) for k, v in data["askers"].items()}
     return Lexicon(
         tuple(variants), attributes, askers, frozenset(map(str, data["generic"])), tuple(map(str, data["terms"])),
-        frozenset(map(str, data.get("named_numbers") or ())),
-        frozenset(map(str, data.get("referenced_only") or ())),
+        named_numbers=frozenset(map(str, data.get("named_numbers") or ())),
+        question_marks=re.compile(data["question_marks"]) if data.get("question_marks") else None,
+        referenced_only=frozenset(map(str, data.get("referenced_only") or ())),
     )

@@ -54,6 +54,10 @@ def policy_vocabulary(extra: Iterable[str] = ()) -> List[str]:
     )
 
 
+# A Latin word of five letters or more (pinyin of two syllables at least: xiaowei, danbao).
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{5,}(?![A-Za-z])")
+
+
 class TypoRepairer:
     """Maps a misspelt window to the policy term with the same toneless pinyin."""
 
@@ -75,6 +79,22 @@ class TypoRepairer:
         if jieba.dt.FREQ.get(window):  # a real word of its own (带宽, 酒业): leave it
             return None
         return term
+
+    def from_pinyin(self, text: str) -> str:
+        """A Latin word that spells a policy term in toneless pinyin becomes that term (xiaowei →
+        小微, danbao → 担保); a term of one syllable-pair at least, so English words stay."""
+        def spell(match: "re.Match[str]") -> str:
+            word = match.group(0).lower()
+            return self._by_spelling().get(word, match.group(0))
+
+        return _LATIN_WORD.sub(spell, text)
+
+    @functools.lru_cache(maxsize=1)
+    def _by_spelling(self) -> Dict[str, str]:
+        spelled: Dict[str, str] = {}
+        for key, term in self._by_key.items():
+            spelled.setdefault(key.replace(" ", ""), term)
+        return spelled
 
     def repair(self, text: str) -> str:
         def fix_run(match: "re.Match[str]") -> str:
@@ -119,4 +139,5 @@ def normalize(text: Optional[str], repairer: Optional[TypoRepairer] = None) -> s
         elif variant in text:
             text = text.replace(variant, standard)
     text = re.sub(r"(?<=[\d多少几])\s*[wW](?![a-zA-Z])", "万", text)  # 50w -> 50万
-    return (repairer or default_repairer()).repair(text)
+    repairer = repairer or default_repairer()
+    return repairer.repair(repairer.from_pinyin(text))

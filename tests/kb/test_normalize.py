@@ -43,3 +43,9 @@ def test_repair_needs_the_same_pinyin_and_one_character_in_common():
 def test_vocabulary_has_policy_terms_only():
     vocabulary = policy_vocabulary(["担保贷款", "x", "补贴"])
     assert "担保贷款" in vocabulary and "补贴" in vocabulary and "x" not in vocabulary
+
+
+def test_pinyin_spelt_in_latin_letters_becomes_the_policy_term():
+    assert normalize("吉林 danbao daikuan 多少") == "吉林 担保 贷款 多少"
+    assert normalize("江西jianxi补贴") == "江西见习补贴"
+    assert normalize("hello world 创业") == "hello world 创业"  # English stays English
