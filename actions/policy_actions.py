@@ -18,7 +18,7 @@ from actions.answering import Answer
 from actions.frame import Frame, parse_frame
 from bot.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
-from jiuye.settings import Settings
+from settings import Settings
 from policies_kb.regions import Region, lookup, resolve
 
 logger = logging.getLogger(__name__)

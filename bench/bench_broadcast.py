@@ -53,7 +53,7 @@ def main() -> int:
     from registry.models import Subscription, utcnow
     from scheduler import outbox, planner
     from scheduler.clock import SystemClock
-    from scheduler.config import QuietHours, SchedulerConfig
+    from settings.scheduler import QuietHours, SchedulerConfig
     from scheduler.models import JobFair
     from scheduler.sender import Sender
     from scheduler.service import scheduler_engine

@@ -47,7 +47,7 @@ async def measure(rounds: int) -> dict:
     from rasa.core.agent import load_agent
 
     from bot.local_assistant import LocalAssistant
-    from jiuye.settings import Settings
+    from settings import Settings
 
     settings = Settings.from_env()
     texts = questions()

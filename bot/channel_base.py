@@ -12,7 +12,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channel_config import ChannelConfig
+from settings.channels import ChannelConfig
 from bot.dedupe import OutcomeStore, outcome_store
 from bot.reachability import Reachability
 from bot.turn import OnNewMessage, dialogue_turn

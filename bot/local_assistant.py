@@ -14,7 +14,7 @@ from bot.input_guard import clean, rejection
 from bot.redaction import redact_id_numbers
 from policies_kb.normalize import normalize
 from jiuye.endpoints import available_endpoints
-from jiuye.settings import Settings
+from settings import Settings
 
 logger = logging.getLogger(__name__)
 

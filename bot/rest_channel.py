@@ -32,7 +32,7 @@ from bot import texts
 from bot.compare import same
 from bot.identity import REST, conversation_id, valid_user
 from bot.local_assistant import prepare
-from jiuye.settings import Settings
+from settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console import audit, sessions, throttle
-from console.config import ConsoleConfig
+from settings.console import ConsoleConfig
 from console.models import OPERATOR, ROLES, StaffUser
 from registry.models import utcnow
 

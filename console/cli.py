@@ -33,10 +33,10 @@ def read_password(from_stdin: bool, stdin: Optional[TextIO] = None,
 
 def _in_transaction(work: Callable[..., T]) -> T:
     """``work(session)`` in one transaction on DATABASE_URL (migrated first)."""
-    from jiuye.settings import Settings
+    from settings import load_settings
     from registry.db import engine_for, session_factory
 
-    with session_factory(engine_for(Settings.from_env().database_url)).begin() as session:
+    with session_factory(engine_for(load_settings().database_url)).begin() as session:
         return work(session)
 
 
@@ -54,7 +54,7 @@ def _run(work: Callable[..., T], done: Callable[[T], str]) -> int:
 
 def add_user(args: argparse.Namespace) -> int:
     from console import auth
-    from console.config import ConsoleConfig
+    from settings.console import ConsoleConfig
 
     password = read_password(args.password_stdin)
     if password is None:

@@ -2,7 +2,7 @@
 number on request (the caller audits it), and 1311×N progress.
 
 A thin adapter over ``registry`` (models and ``RegistrationStore``) and the scheduler's 1311×N
-plan (``scheduler.config.SERVICE_PLAN``): neither has these staff queries yet.
+plan (``settings.scheduler.SERVICE_PLAN``): neither has these staff queries yet.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _session(store: RegistrationStore):
 
 def service_plan() -> Tuple[Tuple[str, int, int], ...]:
     """(kind, ordinal, days after registration) for each 1311×N step, as the scheduler plans them."""
-    from scheduler.config import SERVICE_PLAN
+    from settings.scheduler import SERVICE_PLAN
 
     return SERVICE_PLAN
 

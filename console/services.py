@@ -13,7 +13,7 @@ from typing import Callable, Optional, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.config import ConsoleConfig
+from settings.console import ConsoleConfig
 from policies_kb.kb import KnowledgeBase
 from registry.db import session_factory
 from registry.store import RegistrationStore
@@ -35,11 +35,11 @@ class ConsoleServices:
 
     @classmethod
     def from_env(cls) -> "ConsoleServices":
-        from jiuye.settings import Settings
+        from settings import load_settings
         from policies_kb.kb import load_cached
         from registry.runtime import get_store
 
-        return cls.build(get_store(), load_cached(str(Settings.from_env().kb_dir)))
+        return cls.build(get_store(), load_cached(str(load_settings().kb_dir)))
 
     def in_transaction(self, work: Callable[[Session], T]) -> T:
         """Run ``work(session)`` in one transaction (committed when it returns)."""

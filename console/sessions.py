@@ -11,7 +11,7 @@ from typing import Any, Optional, Tuple
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from console.config import ConsoleConfig
+from settings.console import ConsoleConfig
 from console.models import OPERATOR, SUPERVISOR, StaffSession, StaffUser
 from registry.models import utcnow
 

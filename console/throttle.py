@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console import audit
-from console.config import ConsoleConfig
+from settings.console import ConsoleConfig
 from console.models import LoginLock
 
 ACCOUNT = "account"

@@ -49,10 +49,10 @@ def record_safely(text: str, region: Optional[str] = None, channel: Optional[str
                   kind: Optional[str] = None) -> None:
     """``record`` in its own transaction on the configured database; logs and swallows errors."""
     try:
-        from jiuye.settings import Settings
+        from settings import load_settings
         from registry.db import engine_for, session_factory
 
-        with session_factory(engine_for(Settings.from_env().database_url)).begin() as session:
+        with session_factory(engine_for(load_settings().database_url)).begin() as session:
             record(session, text, region, channel, kind)
     except Exception as exc:  # the graduate's answer matters more than the statistic
         logger.error("unanswered question not recorded (%s)", type(exc).__name__)

@@ -27,7 +27,7 @@ BROADCAST = "新建或修改招聘会（向订阅用户群发通知）"
 
 
 def _config():
-    from scheduler.config import SchedulerConfig
+    from settings.scheduler import SchedulerConfig
 
     return SchedulerConfig.from_env()
 

@@ -10,12 +10,16 @@ import os
 import sys
 from typing import List, Optional
 
+from settings import check_settings, exit_on_bad_setting
+
 
 def main(argv: Optional[List[str]] = None) -> None:
     from jiuye import log_privacy
 
     log_privacy.install()
-    level = log_privacy.apply_to_rasa(os.environ)
+    with exit_on_bad_setting("jiuye actions"):
+        check_settings()
+        level = log_privacy.apply_to_rasa(os.environ)
     from rasa_sdk.__main__ import main_from_args
     from rasa_sdk.endpoint import create_argument_parser
 

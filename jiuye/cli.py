@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from jiuye.settings import Settings
+from settings import EXIT_CODE as SETTINGS_EXIT_CODE
+from settings import Settings, SettingsError, check_settings, load_settings, log_level
 
 
 def _quiet_libraries() -> None:
@@ -79,7 +80,7 @@ async def _ask_once(settings: Settings, text: str, region: Optional[str], sender
 def cmd_ask(args: argparse.Namespace) -> int:
     from jiuye.preflight import problems
 
-    settings = Settings.from_env()
+    settings = load_settings()
     problem = problems(settings)
     if problem:
         print(f"jiuye: {problem}", file=sys.stderr)
@@ -88,7 +89,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     _quiet_libraries()
     # One level for this process and the action server it starts; `ask` is quiet by default.
-    os.environ["JIUYE_LOG_LEVEL"] = log_privacy.log_level(default="WARNING")
+    os.environ["JIUYE_LOG_LEVEL"] = log_level(default="WARNING")
     log_privacy.configure(os.environ["JIUYE_LOG_LEVEL"])
     if args.jsonl:
         return asyncio.run(_ask_jsonl(settings))
@@ -101,7 +102,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from jiuye.training import train
 
-    train(Settings.from_env().model_path, force=args.force)
+    train(load_settings().model_path, force=args.force)
     return 0
 
 
@@ -115,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from jiuye.preflight import problems
     from jiuye.runner import run
 
-    settings = Settings.from_env()
+    settings = load_settings()
     problem = problems(settings)
     if problem:
         print(f"jiuye: {problem}", file=sys.stderr)
@@ -129,7 +130,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
     from registry.db import engine_for, make_engine, migrate
     from registry.store import RegistrationStore
 
-    url = Settings.from_env().database_url
+    url = load_settings().database_url
     if args.registry_command == "migrate":
         engine = make_engine(url)
         migrate(engine)
@@ -186,10 +187,10 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     from registry.db import session_factory
     from scheduler import commands
     from scheduler.clock import SystemClock
-    from scheduler.config import SchedulerConfig
+    from settings.scheduler import SchedulerConfig
     from scheduler.service import is_running, scheduler_engine
 
-    engine = scheduler_engine(Settings.from_env().database_url)
+    engine = scheduler_engine(load_settings().database_url)
     config = SchedulerConfig.from_env()
     if args.scheduler_command == "status":
         with session_factory(engine)() as session:
@@ -207,10 +208,10 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
     from registry.db import session_factory
     from scheduler import commands
     from scheduler.clock import SystemClock
-    from scheduler.config import SchedulerConfig
+    from settings.scheduler import SchedulerConfig
     from scheduler.service import scheduler_engine
 
-    engine = scheduler_engine(Settings.from_env().database_url)
+    engine = scheduler_engine(load_settings().database_url)
     with session_factory(engine)() as session:
         text = commands.preview_text(session, SchedulerConfig.from_env(), args.fair, SystemClock().now(),
                                      show=args.limit)
@@ -241,7 +242,7 @@ def _add_scheduler_parsers(sub: "argparse._SubParsersAction") -> None:
 def _exec(command: List[str], env: Optional[Dict[str, str]] = None) -> int:
     """Replace this process with ``command``: in a container the server itself is then PID 1 and
     gets the orchestrator's SIGTERM, and a supervisor's SIGKILL reaches the real server."""
-    from jiuye.settings import PROJECT_DIR
+    from settings import PROJECT_DIR, load_settings
 
     sys.stdout.flush()
     sys.stderr.flush()
@@ -254,9 +255,9 @@ def cmd_actions(args: argparse.Namespace) -> int:
     """`jiuye actions`: the action server alone on ACTION_PORT (the `actions` container)."""
     from bot import action_server
     from registry.db import engine_for
-    from jiuye.settings import PROJECT_DIR
+    from settings import PROJECT_DIR, load_settings
 
-    settings = Settings.from_env()
+    settings = load_settings()
     engine_for(settings.database_url).dispose()  # migrated, or a bad DATABASE_URL fails here
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])))
     return _exec(action_server.command(settings.action_port), env)
@@ -268,7 +269,7 @@ def cmd_rasa(args: argparse.Namespace) -> int:
     from jiuye.preflight import problems
     from jiuye.runner import prepare_rasa
 
-    settings = Settings.from_env()
+    settings = load_settings()
     problem = problems(settings)
     if not problem and not settings.action_server_url:
         problem = "ACTION_SERVER_URL is required (e.g. http://actions:5055/webhook)"
@@ -336,10 +337,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     from jiuye import log_privacy
 
     log_privacy.install()  # before anything logs; the processes it starts install their own
-    log_privacy.log_level()  # a bad JIUYE_LOG_LEVEL stops here, with one line
     args = build_parser().parse_args(argv)
     try:
+        check_settings()  # a bad value stops here, with one line and exit code 2
         return args.func(args)
+    except SettingsError as error:
+        print(f"jiuye: {error}", file=sys.stderr)
+        return SETTINGS_EXIT_CODE
     except KeyboardInterrupt:
         return 130
     except FileNotFoundError as exc:

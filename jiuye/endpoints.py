@@ -8,7 +8,7 @@ from typing import Any, Dict, Optional
 
 import yaml
 
-from jiuye.settings import Settings
+from settings import Settings
 
 
 # Rasa's SQL tracker store with one INSERT per turn (jiuye/tracker_store.py); same keys and table as `type: SQL`.

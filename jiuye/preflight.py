@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from jiuye.settings import Settings
+from settings import Settings
 
 
 def problems(settings: Settings) -> Optional[str]:
-    from console.config import ConsoleConfig, console_enabled
+    from settings.console import ConsoleConfig, console_enabled
     from policies_kb.loader import KnowledgeBaseError, load_documents
 
     if console_enabled():

@@ -19,6 +19,8 @@ import sys
 import time
 from typing import Dict, Iterator, List, Optional, Sequence
 
+from settings import exit_on_bad_setting, log_level
+
 logger = logging.getLogger(__name__)
 
 BACKEND_HEADER = "X-Jiuye-Backend"
@@ -116,7 +118,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     from jiuye import log_privacy
 
     log_privacy.install()
-    logging.basicConfig(stream=sys.stderr, level=log_privacy.log_level(),
+    with exit_on_bad_setting("jiuye proxy"):
+        level = log_level()
+    logging.basicConfig(stream=sys.stderr, level=level,
                         format="%(asctime)s %(levelname)s proxy: %(message)s")
     from aiohttp import web
 

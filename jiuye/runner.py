@@ -14,9 +14,9 @@ from typing import IO, Dict, List, Mapping, Optional
 import yaml
 
 from bot import action_server
-from console.config import console_enabled
+from settings.console import console_enabled
 from jiuye.endpoints import write_endpoints_file
-from jiuye.settings import PROJECT_DIR, Settings
+from settings import PROJECT_DIR, Settings
 
 # Rasa's command line with jiuye.rasa_patches applied (jiuye/rasa_main.py), instead of the `rasa` script.
 REST_CHANNEL = "bot.rest_channel.RestInput"

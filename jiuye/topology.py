@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Mapping, Optional
 
-from jiuye.settings import PROJECT_DIR, Settings
+from settings import PROJECT_DIR, Settings, load_settings
 
 # Rasa's own "/" (Hello from Rasa): a Rasa server listens only once the model is loaded and the
 # channels are up. (The REST channel is off on production servers, bot/rest_channel.py.)
@@ -221,7 +221,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="jiuye topology")
     parser.add_argument("--rasa-servers", type=int, default=2)
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
+    settings = load_settings()
     topology = start(os.environ, args.rasa_servers, proxy_port=settings.port)
     stopping = False
 

@@ -17,9 +17,9 @@ def get_store() -> RegistrationStore:
     global _store
     with _lock:
         if _store is None:
-            from jiuye.settings import Settings
+            from settings import load_settings
 
-            _store = RegistrationStore(engine_for(Settings.from_env().database_url), IdCipher.from_env())
+            _store = RegistrationStore(engine_for(load_settings().database_url), IdCipher.from_env())
         return _store
 
 

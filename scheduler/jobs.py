@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 
 from scheduler import planner
 from scheduler.clock import Clock
-from scheduler.config import SchedulerConfig
+from settings.scheduler import SchedulerConfig
 from scheduler.sender import DrainStats, Sender
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import Registration, ServiceRecord
 from scheduler import contacts, outbox
-from scheduler.config import SchedulerConfig, offset_label
+from settings.scheduler import SchedulerConfig, offset_label
 from scheduler.matching import DELIVERABLE, fair_subscribers, fairs_for_registration, unreachable
 from scheduler.models import Campaign, FollowUp, JobFair, OutboxMessage
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from registry.models import Registration, ServiceRecord, Subscription
 from scheduler import contacts, messages, outbox
 from scheduler.clock import Clock
-from scheduler.config import SchedulerConfig
+from settings.scheduler import SchedulerConfig
 from scheduler.models import FollowUp, JobFair, OutboxMessage
 from scheduler.transports import Outcome, SendError, Transport
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from registry.db import LockBusy, process_lock
 from scheduler.models import JOB_TABLE
+from settings import check_settings, exit_on_bad_setting
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ async def serve(engine: Engine, stop: asyncio.Event) -> None:
     from registry.db import session_factory
     from scheduler import jobs, outbox, transports
     from scheduler.clock import SystemClock
-    from scheduler.config import SchedulerConfig
+    from settings.scheduler import SchedulerConfig
     from scheduler.sender import Sender
 
     config = SchedulerConfig.from_env()
@@ -146,9 +147,9 @@ def main() -> int:
     """Run the scheduler. If another one holds the lock, stand by and take over when it stops
     (so `jiuye run` on a second machine, or a stray second start, never runs jobs twice)."""
     from jiuye import log_privacy
-    from jiuye.settings import Settings
 
-    settings = Settings.from_env()
+    with exit_on_bad_setting("jiuye scheduler"):
+        settings = check_settings()
     log_privacy.configure(settings.log_level)
     engine = scheduler_engine(settings.database_url)
     waiting = False

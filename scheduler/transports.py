@@ -126,8 +126,8 @@ class TelegramTransport:
 
 def from_env(env=None) -> Dict[str, Transport]:
     """The channels configured in the environment (WECHAT_APPID/SECRET, TELEGRAM_TOKEN)."""
-    from bot.telegram.config import TelegramConfig
-    from bot.wechat.config import WeChatConfig
+    from settings.channels import TelegramConfig
+    from settings.channels import WeChatConfig
     from bot.wechat.token_store import token_store
 
     transports: Dict[str, Transport] = {}

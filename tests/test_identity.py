@@ -31,7 +31,7 @@ def test_user_parts_are_short_and_printable():
 
 def test_jiuye_ask_refuses_an_unusable_sender_before_loading_anything():
     from bot.local_assistant import LocalAssistant
-    from jiuye.settings import Settings
+    from settings import Settings
 
     with pytest.raises(ValueError, match="sender"):
         asyncio.run(LocalAssistant(Settings.from_env({})).ask("你好", "x" * 101))

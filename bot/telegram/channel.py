@@ -24,7 +24,7 @@ from bot.identity import TELEGRAM
 from bot.reachability import Reachability
 from bot.reply_split import split
 from bot.telegram.api_client import TelegramAPIError, TelegramClient
-from bot.telegram.config import TelegramConfig
+from settings.channels import TelegramConfig
 from bot.telegram.inbound import chat_of, parse_update, usable_message
 from scheduler.transports import classify_telegram
 

@@ -23,7 +23,7 @@ from bot.identity import WECHAT
 from bot.reachability import Reachability
 from bot.reply_split import fits, split
 from bot.wechat.api_client import WeChatClient
-from bot.wechat.config import WeChatConfig
+from settings.channels import WeChatConfig
 from bot.wechat.crypto import MessageCrypto, encrypted_field
 from bot.wechat.errors import Action, WeChatAPIError
 from bot.wechat.exchange import answer_once

@@ -14,9 +14,9 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    from jiuye.settings import Settings
+    from settings import load_settings
 
-    return config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+    return config.get_main_option("sqlalchemy.url") or load_settings().database_url
 
 
 def run_migrations_offline() -> None:

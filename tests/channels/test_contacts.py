@@ -19,7 +19,7 @@ from bot.fakes.fake_wechat_api import FakeWeChatAPI
 from bot.fakes.wechat_simulator import WeChatSimulator
 from bot.reachability import Reachability
 from bot.telegram.channel import SECRET_HEADER, TelegramInput
-from bot.telegram.config import TelegramConfig
+from settings.channels import TelegramConfig
 from bot.wechat.channel import WeChatInput
 from bot.wechat.inbound import read
 from registry.db import dispose_all, engine_for, session_factory

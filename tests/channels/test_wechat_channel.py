@@ -14,7 +14,7 @@ from bot.fakes.fake_wechat_api import FakeWeChatAPI
 from bot.fakes.wechat_simulator import WeChatSimulator
 from bot import texts
 from bot.wechat.channel import WeChatInput
-from bot.wechat.config import WeChatConfig
+from settings.channels import WeChatConfig
 from bot.reply_split import WECHAT_LIMIT_BYTES, utf8_size
 from tests.channels.sanic_harness import ChannelServer
 

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from console.config import ConsoleConfig
+from settings.console import ConsoleConfig
 from registry.crypto import IdCipher
 from registry.db import make_engine, migrate
 from registry.store import RegistrationStore

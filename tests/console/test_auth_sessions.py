@@ -7,7 +7,7 @@ import pytest
 from sanic.response import HTTPResponse
 
 from console import audit, auth, csrf, sessions
-from console.config import ConsoleConfig
+from settings.console import ConsoleConfig
 from console.models import StaffSession
 from registry.models import utcnow
 from tests.console.helpers import PASSWORD

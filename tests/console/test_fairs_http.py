@@ -72,7 +72,7 @@ def field_html(page: str, name: str) -> str:
 
 def test_create_a_fair_and_see_its_recipients_and_exact_notice(server, http, services, subscribers):
     from scheduler.commands import preview_text
-    from scheduler.config import SchedulerConfig
+    from settings.scheduler import SchedulerConfig
     from scheduler.messages import fair_notice
 
     response = create(http, server)
@@ -160,7 +160,7 @@ def test_edit_a_fair_keeps_its_code_and_is_audited(server, http, services):
 
 def test_editing_a_notified_fair_warns_shows_what_was_sent_and_sends_nothing_twice(server, http, services, subscribers):
     from scheduler import planner
-    from scheduler.config import QuietHours, SchedulerConfig
+    from settings.scheduler import QuietHours, SchedulerConfig
     from scheduler.models import OutboxMessage
 
     config = SchedulerConfig(quiet=QuietHours.parse("off", TZ))

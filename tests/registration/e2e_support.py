@@ -14,7 +14,7 @@ from typing import Dict, Iterator, List, Sequence, Tuple
 import pytest
 
 from bot.redaction import ID_LIKE
-from jiuye.settings import Settings
+from settings import Settings
 from registry.crypto import IdCipher
 from registry.db import make_engine
 from registry.store import RegistrationStore

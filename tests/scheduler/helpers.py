@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence
 from zoneinfo import ZoneInfo
 
 from registry.models import Registration, Subscription
-from scheduler.config import QuietHours, SchedulerConfig
+from settings.scheduler import QuietHours, SchedulerConfig
 from scheduler.models import JobFair
 from scheduler.transports import Outcome, SendError
 

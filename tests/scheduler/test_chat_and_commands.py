@@ -14,7 +14,7 @@ from sqlalchemy import select
 from registry.db import session_factory
 from registry.models import Registration, Subscription
 from scheduler import outbox
-from scheduler.config import QuietHours, SchedulerConfig, parse_offset
+from settings.scheduler import QuietHours, SchedulerConfig, parse_offset
 from scheduler.fairs_import import load_fairs
 from scheduler.models import Contact, FollowUp, JobFair, OutboxMessage
 from tests.scheduler.helpers import add_registration, local

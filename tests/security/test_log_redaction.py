@@ -70,7 +70,7 @@ def test_a_bad_log_level_stops_with_one_line(tmp_path):
                           text=True, timeout=120,
                           env=dict(os.environ, JIUYE_LOG_LEVEL="LOUD", PYTHONPATH=str(ROOT),
                                    DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}"))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "JIUYE_LOG_LEVEL='LOUD' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in done.stderr
 
 

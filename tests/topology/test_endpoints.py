@@ -4,7 +4,7 @@ from __future__ import annotations
 import yaml
 
 from jiuye.endpoints import ATOMIC_LOCK_STORE, available_endpoints, lock_store_config, write_endpoints_file
-from jiuye.settings import Settings
+from settings import Settings
 
 REDIS_ENV = {"REDIS_URL": "redis://:pw@127.0.0.1:6380/3"}
 
