@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+import cn2an
+
 _COLLOQUIAL = {"俩": "2", "仨": "3"}
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两俩三仨四五六七八九十百千万]+)"
 
@@ -22,7 +24,6 @@ def parse_number(text: str) -> Optional[float]:
         return float(text)
     except ValueError:
         pass
-    import cn2an
 
     try:
         return float(cn2an.cn2an(text, "smart"))
@@ -33,7 +34,6 @@ def parse_number(text: str) -> Optional[float]:
 @dataclass(frozen=True)
 class QuestionDetails:
     """Figures a question gives that change the answer."""
-
     partners: Optional[int] = None
     amount_wan: Optional[float] = None  # loan amount asked about, in 万元
     years_since_graduation: Optional[float] = None

@@ -9,7 +9,7 @@ machine), else a SQLite file in the data directory (shared by the processes of o
 
 Each key may name its ``user`` (the channel's user id, stored only as a digest) so that
 ``forget(user)`` can take the user's reply texts out when they withdraw their registration
-(jiuye/erasure.py): a ``passive:<text>`` entry becomes ``deferred`` — a late retry of that message
+(workflows/erasure.py): a ``passive:<text>`` entry becomes ``deferred`` — a late retry of that message
 is then answered ``success``, never processed again — and the user's index goes. ``processing``
 and ``deferred`` hold no text and are left to expire.
 """
@@ -83,7 +83,7 @@ return 0
 
 class RedisOutcomeStore:
     def __init__(self, redis_url: str, prefix: str, ttl: int):
-        import redis.asyncio as aioredis
+        import redis.asyncio as aioredis  # local: optional, only with REDIS_URL
 
         self._redis = aioredis.from_url(redis_url, decode_responses=True, socket_timeout=3, socket_connect_timeout=3)
         self._prefix = f"{prefix}dedupe:"

@@ -6,7 +6,7 @@ from sanic import Blueprint
 from sanic.request import Request
 
 from console import audit, auth, csrf, render, sessions, web
-from console.channel import Console, public
+from console.routing import Console, public
 
 LOGIN_COOKIE_AGE = 3600
 

@@ -6,18 +6,34 @@ import asyncio
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from bot import action_server
+from console.cli import add_parser as add_console_parser
+from jiuye import log_privacy
+from jiuye.preflight import problems
+from jiuye.runner import prepare_rasa, run
+from jiuye.scheduler_main import main as run_scheduler
+from jiuye.topology import main as run_topology
+from jiuye.training import train
+from policies_kb.validate import main as validate
+from registry import crypto
+from registry.db import engine_for, make_engine, migrate, session_factory
+from registry.runtime import get_store
+from registry.store import RegistrationStore
+from scheduler import commands
+from scheduler.clock import SystemClock
+from scheduler.service import is_running, scheduler_engine
 from settings import EXIT_CODE as SETTINGS_EXIT_CODE
-from settings import Settings, SettingsError, check_settings, load_settings, log_level
+from settings import PROJECT_DIR, Settings, SettingsError, check_settings, load_settings, log_level
+from settings.scheduler import SchedulerConfig
 
 
 def _quiet_libraries() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
-    import warnings
-
     warnings.filterwarnings("ignore")
 
 
@@ -35,7 +51,7 @@ def _parse_jsonl_line(line: str) -> Dict[str, Any]:
 
 
 async def _ask_jsonl(settings: Settings) -> int:
-    from bot.local_assistant import LocalAssistant
+    from jiuye.local_assistant import LocalAssistant  # local: Rasa's channel and agent code, 1+ s; `ask` only
 
     out = sys.stdout
     sys.stdout = sys.stderr  # anything a library prints must not corrupt the JSON stream
@@ -69,7 +85,7 @@ async def _ask_jsonl(settings: Settings) -> int:
 
 
 async def _ask_once(settings: Settings, text: str, region: Optional[str], sender: Optional[str]) -> int:
-    from bot.local_assistant import LocalAssistant
+    from jiuye.local_assistant import LocalAssistant  # local: Rasa's channel and agent code, 1+ s; `ask` only
 
     async with LocalAssistant(settings) as assistant:
         reply = await assistant.ask(text, sender, {"region": region} if region else {})
@@ -78,14 +94,11 @@ async def _ask_once(settings: Settings, text: str, region: Optional[str], sender
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from jiuye.preflight import problems
-
     settings = load_settings()
     problem = problems(settings)
     if problem:
         print(f"jiuye: {problem}", file=sys.stderr)
         return 1
-    from jiuye import log_privacy
 
     _quiet_libraries()
     # One level for this process and the action server it starts; `ask` is quiet by default.
@@ -100,22 +113,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from jiuye.training import train
-
     train(load_settings().model_path, force=args.force)
     return 0
 
 
 def cmd_validate_kb(args: argparse.Namespace) -> int:
-    from policies_kb.validate import main as validate
-
     return validate([args.data_dir] if args.data_dir else [])
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from jiuye.preflight import problems
-    from jiuye.runner import run
-
     settings = load_settings()
     problem = problems(settings)
     if problem:
@@ -126,10 +132,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_registry(args: argparse.Namespace) -> int:
     """Registration ledger administration: migrate, rotate-key, show (ID always masked)."""
-    from registry import crypto
-    from registry.db import engine_for, make_engine, migrate
-    from registry.store import RegistrationStore
-
     url = load_settings().database_url
     if args.registry_command == "migrate":
         engine = make_engine(url)
@@ -161,13 +163,12 @@ def cmd_registry(args: argparse.Namespace) -> int:
             crypto.drop_old_versions(key_file, store.cipher.current)
             print(f"{key_file} now holds only v{store.cipher.current}", file=sys.stderr)
         return 0
-    from registry.runtime import get_store
 
     view = get_store().get(args.reg_no)
     if view is None:
         print(f"jiuye: no registration {args.reg_no}", file=sys.stderr)
         return 1
-    shown = {k: (str(v) if v is not None else None) for k, v in view.__dict__.items()}
+    shown: Dict[str, Any] = {k: (str(v) if v is not None else None) for k, v in view.__dict__.items()}
     shown["services"] = [{k: str(v) for k, v in s.items()} for s in get_store().services(args.reg_no)]
     print(json.dumps(shown, ensure_ascii=False, indent=1))
     return 0
@@ -181,14 +182,8 @@ def cmd_console(args: argparse.Namespace) -> int:
 def cmd_scheduler(args: argparse.Namespace) -> int:
     """`jiuye scheduler` runs the scheduler process; `status` and `import-fairs` inspect and feed it."""
     if args.scheduler_command in (None, "run"):
-        from scheduler.service import main as run_scheduler
 
         return run_scheduler()
-    from registry.db import session_factory
-    from scheduler import commands
-    from scheduler.clock import SystemClock
-    from settings.scheduler import SchedulerConfig
-    from scheduler.service import is_running, scheduler_engine
 
     engine = scheduler_engine(load_settings().database_url)
     config = SchedulerConfig.from_env()
@@ -205,12 +200,6 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_broadcast(args: argparse.Namespace) -> int:
     """`jiuye broadcast preview FAIR`: who would get a fair's notice, and the exact message."""
-    from registry.db import session_factory
-    from scheduler import commands
-    from scheduler.clock import SystemClock
-    from settings.scheduler import SchedulerConfig
-    from scheduler.service import scheduler_engine
-
     engine = scheduler_engine(load_settings().database_url)
     with session_factory(engine)() as session:
         text = commands.preview_text(session, SchedulerConfig.from_env(), args.fair, SystemClock().now(),
@@ -242,8 +231,6 @@ def _add_scheduler_parsers(sub: "argparse._SubParsersAction") -> None:
 def _exec(command: List[str], env: Optional[Dict[str, str]] = None) -> int:
     """Replace this process with ``command``: in a container the server itself is then PID 1 and
     gets the orchestrator's SIGTERM, and a supervisor's SIGKILL reaches the real server."""
-    from settings import PROJECT_DIR, load_settings
-
     sys.stdout.flush()
     sys.stderr.flush()
     os.chdir(PROJECT_DIR)
@@ -253,10 +240,6 @@ def _exec(command: List[str], env: Optional[Dict[str, str]] = None) -> int:
 
 def cmd_actions(args: argparse.Namespace) -> int:
     """`jiuye actions`: the action server alone on ACTION_PORT (the `actions` container)."""
-    from bot import action_server
-    from registry.db import engine_for
-    from settings import PROJECT_DIR, load_settings
-
     settings = load_settings()
     engine_for(settings.database_url).dispose()  # migrated, or a bad DATABASE_URL fails here
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])))
@@ -266,14 +249,11 @@ def cmd_actions(args: argparse.Namespace) -> int:
 def cmd_rasa(args: argparse.Namespace) -> int:
     """`jiuye rasa`: one Rasa server with its channels on PORT, using the action server at
     ACTION_SERVER_URL (the `rasa` containers; run several behind a load balancer)."""
-    from jiuye.preflight import problems
-    from jiuye.runner import prepare_rasa
-
     settings = load_settings()
     problem = problems(settings)
     if not problem and not settings.action_server_url:
         problem = "ACTION_SERVER_URL is required (e.g. http://actions:5055/webhook)"
-    if problem:
+    if problem or not settings.action_server_url:
         print(f"jiuye: {problem}", file=sys.stderr)
         return 1
     return _exec(prepare_rasa(settings, settings.action_server_url))
@@ -281,8 +261,6 @@ def cmd_rasa(args: argparse.Namespace) -> int:
 
 def cmd_topology(args: argparse.Namespace) -> int:
     """`jiuye topology`: action server + several Rasa servers + a round-robin proxy, natively."""
-    from jiuye.topology import main as run_topology
-
     return run_topology(["--rasa-servers", str(args.rasa_servers)])
 
 
@@ -324,7 +302,6 @@ def build_parser() -> argparse.ArgumentParser:
     show = registry_sub.add_parser("show", help="one registration by number (ID masked)")
     show.add_argument("reg_no")
     registry.set_defaults(func=cmd_registry)
-    from console.cli import add_parser as add_console_parser
 
     add_console_parser(sub)
     sub.choices["console"].set_defaults(func=cmd_console)
@@ -334,8 +311,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from jiuye import log_privacy
-
     log_privacy.install()  # before anything logs; the processes it starts install their own
     args = build_parser().parse_args(argv)
     try:

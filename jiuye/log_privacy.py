@@ -22,10 +22,11 @@ Every process installs this first: the Rasa servers (``jiuye.rasa_main``), the a
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
-from typing import Any, Callable, Mapping, MutableMapping, Optional
+from typing import Any, Callable, MutableMapping
+
+import structlog
 
 from registry.idcard import ID_GROUPED
 from settings import log_level
@@ -169,7 +170,7 @@ def redact_event_dict(logger: Any, method: str, event_dict: MutableMapping[str, 
 
 def install_for_rasa() -> None:
     """Before Rasa's command line configures structlog: its anonymizer hook becomes ours."""
-    from rasa.utils import log_utils
+    from rasa.utils import log_utils  # local: the scheduler and the CLI use this module without Rasa
 
     log_utils._anonymizer = redact_event_dict  # looked up when configure_structlog runs
 
@@ -193,8 +194,6 @@ def configure(level: str, stream: Any = None) -> None:
     """Logging for the processes we configure ourselves (``jiuye`` commands, the scheduler):
     redaction installed, one stream (stderr), ``level`` for Rasa and us, structlog rendered
     through logging (so its lines are redacted and filtered like any other)."""
-    import structlog
-
     install()
     logging.basicConfig(stream=stream or sys.stderr, level=level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

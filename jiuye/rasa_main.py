@@ -12,6 +12,7 @@ import os
 import sys
 from typing import List, Optional
 
+from jiuye import http_guard, log_privacy, rasa_patches
 from settings import check_settings, exit_on_bad_setting
 
 # Printed to stderr at start-up, so a server's log shows it runs patched (tests/topology checks it).
@@ -19,8 +20,6 @@ BANNER = "jiuye: Rasa patches applied (cached action-response validator, event c
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    from jiuye import http_guard, log_privacy, rasa_patches
-
     log_privacy.install()
     with exit_on_bad_setting("jiuye rasa"):
         check_settings()
@@ -33,7 +32,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     log_privacy.install_for_rasa()
     http_guard.install()
     print(BANNER, file=sys.stderr, flush=True)
-    from rasa.__main__ import main as rasa_cli
+    from rasa.__main__ import main as rasa_cli  # local: loads TensorFlow (tests import BANNER from here)
 
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
     rasa_cli()

@@ -29,6 +29,7 @@ import threading
 from typing import Any, Callable, Dict, Optional
 
 import rasa.version
+from jsonschema.validators import validator_for
 
 PINNED_RASA = "3.6.21"  # requirements.lock; tests/test_rasa_patches.py checks that they agree
 
@@ -46,7 +47,6 @@ def _cached_validator(spec_function: Callable[[], Dict[str, Any]]) -> Any:
     """The validator ``jsonschema.validate`` would build for this spec, built and checked once."""
     validator = _validators.get(spec_function)
     if validator is None:
-        from jsonschema.validators import validator_for
 
         spec = spec_function()
         cls = validator_for(spec)
@@ -105,11 +105,11 @@ def apply() -> bool:
     with _lock:
         if RemoteAction._validate_action_result is not _validate_action_result:
             _originals["validate_action_result"] = RemoteAction._validate_action_result
-            RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+            RemoteAction._validate_action_result = _validate_action_result
             installed = True
         if Event.resolve_by_type is not _resolve_by_type:
             _originals["resolve_by_type"] = Event.resolve_by_type
-            Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
+            Event.resolve_by_type = staticmethod(_resolve_by_type)
             installed = True
     return installed
 

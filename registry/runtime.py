@@ -7,6 +7,7 @@ from typing import Optional
 from registry.crypto import IdCipher
 from registry.db import engine_for
 from registry.store import RegistrationStore
+from settings import load_settings
 
 _store: Optional[RegistrationStore] = None
 _lock = threading.Lock()
@@ -17,7 +18,6 @@ def get_store() -> RegistrationStore:
     global _store
     with _lock:
         if _store is None:
-            from settings import load_settings
 
             _store = RegistrationStore(engine_for(load_settings().database_url), IdCipher.from_env())
         return _store

@@ -20,7 +20,7 @@ from settings.core import LEVELS, PROJECT_DIR, Settings, log_level
 from settings.parse import EXIT_CODE, SettingsError
 from settings.scheduler import SchedulerConfig
 
-__all__ = ["EXIT_CODE", "exit_on_bad_setting", "LEVELS", "PROJECT_DIR", "Settings", "SettingsError", "check_settings", "load_settings", "log_level", "reload_settings"]
+__all__ = ["EXIT_CODE", "LEVELS", "PROJECT_DIR", "Settings", "SettingsError", "check_settings", "exit_on_bad_setting", "load_settings", "log_level", "reload_settings"]
 
 _lock = threading.Lock()
 _loaded: Optional[Settings] = None

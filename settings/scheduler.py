@@ -97,6 +97,7 @@ class QuietHours:
         if not self.is_quiet(utc):
             return utc
         local = self._local(utc)
+        assert self.end is not None  # is_quiet: never quiet without a window
         end = local.replace(hour=self.end.hour, minute=self.end.minute, second=0, microsecond=0)
         if end <= local:
             end += dt.timedelta(days=1)

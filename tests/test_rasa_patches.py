@@ -81,6 +81,7 @@ def test_validator_is_built_and_schema_checked_once(remote_action, monkeypatch):
 
 def test_rasa_main_applies_the_patches_before_rasas_command_line(monkeypatch, capsys):
     import rasa.__main__
+
     from jiuye import rasa_main
 
     seen = {}
@@ -116,10 +117,10 @@ def test_runner_and_topology_start_rasa_through_the_patched_entry_point(tmp_path
 def test_in_process_agent_endpoints_apply_the_patches(tmp_path, monkeypatch):
     """`jiuye ask` builds its agent from jiuye.endpoints.available_endpoints."""
     from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
+
     from jiuye.endpoints import available_endpoints
     from settings import Settings
-
-    from rasa.shared.core.events import Event
 
     original = rasa_patches.original_validate_action_result()
     if original is not None:  # undo an earlier test's patches for this test only

@@ -20,17 +20,17 @@ from bot import texts
 from bot.channel_base import ChannelBase
 from bot.compare import same
 from bot.dedupe import DEFERRED, OutcomeStore
-from bot.identity import TELEGRAM
 from bot.reachability import Reachability
 from bot.reply_split import split
-from bot.telegram.api_client import TelegramAPIError, TelegramClient
-from settings.channels import TelegramConfig
 from bot.telegram.inbound import chat_of, parse_update, usable_message
-from scheduler.transports import classify_telegram
+from platforms.errors import TelegramAPIError, classify_telegram
+from platforms.telegram import TelegramClient
+from registry.identity import TELEGRAM
+from settings.channels import TelegramConfig
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = TELEGRAM  # conversations are telegram:<chat id> (bot/identity.py)
+CHANNEL = TELEGRAM  # conversations are telegram:<chat id> (registry/identity.py)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_LIMIT_CHARS = 4096
 

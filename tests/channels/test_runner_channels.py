@@ -7,7 +7,6 @@ import yaml
 from jiuye.runner import channel_credentials, write_credentials_file
 from settings import Settings
 
-
 WECHAT, TELEGRAM = "bot.wechat.channel.WeChatInput", "bot.telegram.channel.TelegramInput"
 REST = "bot.rest_channel.RestInput"  # our REST channel: namespaced senders, input guard, token
 

@@ -25,14 +25,14 @@ import yaml
 from sqlalchemy import select, text
 
 from console import accounts, audit, auth, throttle
-from console.channel import is_public, supervisor_action
-from settings.console import ConsoleConfig
 from console.models import LoginLock
+from console.routing import is_public, supervisor_action
 from console.services import ConsoleServices
 from registry.crypto import IdCipher
 from registry.db import alembic_config, dispose_all, make_engine
 from registry.models import utcnow
 from registry.store import RegistrationStore
+from settings.console import ConsoleConfig
 from tests.conftest import ROOT
 from tests.console.helpers import ID_NUMBER, PASSWORD, ConsoleServer, concrete, csrf_from, login, register, routes
 from tests.registry.conftest import engine, sqlite_template  # noqa: F401  (migrated ledger: SQLite, PostgreSQL)

@@ -76,7 +76,7 @@ def test_a_bad_log_level_stops_with_one_line(tmp_path):
 
 def test_the_scheduler_process_redacts_its_log(tmp_path):
     program = (
-        "import logging, scheduler.service as s\n"
+        "import logging, jiuye.scheduler_main as s\n"
         "def engine(url):\n"
         "    logging.getLogger('scheduler.x').debug('to %s %s', '13687654321', 'reg_name: 欧阳明远')\n"
         "    raise SystemExit(0)\n"

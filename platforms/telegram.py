@@ -8,17 +8,12 @@ from typing import Any, Dict, Optional
 
 import httpx
 
-from bot.wechat.api_client import quiet_http_logs
+from platforms.errors import TelegramAPIError
+from platforms.wechat import quiet_http_logs
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = 5.0
-
-
-class TelegramAPIError(Exception):
-    def __init__(self, code: int, description: str):
-        super().__init__(f"Telegram API error {code}: {description}")
-        self.code, self.description = code, description
 
 
 class TelegramClient:

@@ -9,8 +9,8 @@ from typing import Any, Dict, Optional
 
 import httpx
 
-from bot.wechat.errors import Action, WeChatAPIError, action_for
-from bot.wechat.token_store import TokenStore
+from platforms.errors import Action, WeChatAPIError, action_for
+from platforms.wechat_token import TokenStore
 
 logger = logging.getLogger(__name__)
 
@@ -97,9 +97,10 @@ class WeChatClient:
             except httpx.HTTPError as exc:
                 error = WeChatAPIError(-4, type(exc).__name__, Action.RETRY if idempotent else Action.GIVE_UP)
             else:
-                error = _error_of(response)
-                if error is None:
+                answered = _error_of(response)
+                if answered is None:
                     return response.json()
+                error = answered
             logger.warning("wechat %s attempt %d/%d: %s", path, attempt, self.attempts, error)
             if error.action is not Action.RETRY:
                 raise error
