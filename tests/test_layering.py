@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 pytest.importorskip("importlinter", reason="import-linter is installed from requirements.lock by `make setup`")
 sys.path.insert(0, str(ROOT / "scripts"))
-import package_cycles  # noqa: E402  (scripts/ is not a package)
+import package_cycles  # scripts/ is not a package: found through the path above
 
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
