@@ -48,7 +48,6 @@ class QuestionDetails:
     total_asked: bool = False  # 加起来 / 一共 / 累计: the sum over the whole period
     people_asked: bool = False  # 至少得几个人: the number of partners an amount needs
     youth: bool = False  # an unemployed young person (16–24), not a graduate
-    honour: bool = False
 
     def merged_over(self, earlier: "QuestionDetails") -> "QuestionDetails":
         """These details, with what this message does not say taken from ``earlier`` (follow-ups)."""
@@ -87,7 +86,6 @@ _RETAINED = re.compile(r"(?:留用|留下|留了|留下来|转正|签了|留)\s*
 _RATE = re.compile(r"留用率\s*(?:是|有|达到|为)?\s*(\d+(?:\.\d+)?)\s*%")
 _CONTRACT = re.compile(r"(?:签|签了|签订)\s*(?:了)?\s*(半年|" + _NUM + r"\s*(?:年|个月))\s*(?:的)?\s*(?:劳动)?合同")
 _ENTERPRISE = re.compile(r"企业|公司|小微|中小微|单位")
-_HONOUR = re.compile(r"荣誉|优秀毕业生|获奖|获得过.{0,6}奖|表彰|先进个人")
 _YOUTH = re.compile(r"失业青年|青年(?!见习)")
 _GRADUATE = re.compile(r"毕业生|大学生|高校|毕业")
 _PEOPLE_ASKED = re.compile(r"(至少|最少|需要|得|要)\s*(有)?\s*几\s*个\s*人|几个人才")
@@ -172,5 +170,4 @@ def parse_details(text: str) -> QuestionDetails:
         total_asked=bool(_TOTAL.search(text)),
         people_asked=bool(_PEOPLE_ASKED.search(text)),
         youth=bool(_YOUTH.search(text)) or (age is not None and 16 <= age <= 24 and not _GRADUATE.search(text)),
-        honour=bool(_HONOUR.search(text)),
     )

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 from bot import action_server
 from console.cli import add_parser as add_console_parser
 from jiuye import log_privacy
+from jiuye.platform_cli import add_parsers as add_platform_parsers
 from jiuye.preflight import problems
 from jiuye.runner import prepare_rasa, run
 from jiuye.scheduler_main import main as run_scheduler
@@ -307,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.choices["console"].set_defaults(func=cmd_console)
     _add_scheduler_parsers(sub)
     _add_deployment_parsers(sub)
+    add_platform_parsers(sub)
     return parser
 
 

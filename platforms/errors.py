@@ -5,13 +5,17 @@ the call, refresh the access_token, or give the error to its caller) and what be
 message (``Outcome``, used by the scheduler's sender and by the channels when a user is gone).
 Negative WeChat codes are the client's own: -1 is WeChat's "system busy", -2 no connection, -3 no
 answer in time, -4 the connection broke after sending, -5 an answer that is not JSON, and
--<status> (<= -500) an HTTP error. Negative Telegram codes: -1 no connection, -2 sent but no
-answer.
+-<status> (<= -500) an HTTP error. Telegram errors are python-telegram-bot's typed exceptions
+(``telegram.error``), classified by type; the cause PTB keeps (httpx's exception) tells whether a
+failed request can have reached Telegram.
 """
 from __future__ import annotations
 
 import enum
 from typing import Dict, NamedTuple, Optional
+
+import httpx
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 
 class Action(enum.Enum):
@@ -77,12 +81,6 @@ class WeChatAPIError(Exception):
         self.errcode, self.errmsg, self.action = errcode, errmsg, action
 
 
-class TelegramAPIError(Exception):
-    def __init__(self, code: int, description: str):
-        super().__init__(f"Telegram API error {code}: {description}")
-        self.code, self.description = code, description
-
-
 class SendError(Exception):
     """A message could not be sent; ``outcome`` says what to do with it."""
 
@@ -98,14 +96,25 @@ def classify_wechat(exc: WeChatAPIError) -> SendError:
     return SendError(handling.outcome, f"wechat {exc.errcode}: {exc.errmsg}", handling.block_reason)
 
 
-def classify_telegram(exc: TelegramAPIError) -> SendError:
-    reason = f"telegram {exc.code}: {exc.description}"
-    if exc.code == -2:
-        return SendError(Outcome.IN_DOUBT, reason)
-    if exc.code == -1 or exc.code == 429 or exc.code >= 500:
+# httpx errors raised before a request left: retrying cannot deliver a message twice.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def classify_telegram(exc: TelegramError) -> SendError:
+    reason = f"telegram {type(exc).__name__}: {exc.message}"
+    if isinstance(exc, RetryAfter):  # 429, flood control
         return SendError(Outcome.RETRY, reason)
-    if exc.code == 403:
+    if isinstance(exc, Forbidden):  # 403: blocked by the user, or the user is deactivated
         return SendError(Outcome.RECIPIENT_GONE, reason, "bot_blocked")
-    if exc.code == 400 and "chat not found" in exc.description.lower():
-        return SendError(Outcome.RECIPIENT_GONE, reason, "invalid_user")
-    return SendError(Outcome.DEAD, reason)
+    if isinstance(exc, BadRequest):  # 400: PTB has no finer type; "chat not found" is the one we act on
+        if "chat not found" in exc.message.lower():
+            return SendError(Outcome.RECIPIENT_GONE, reason, "invalid_user")
+        return SendError(Outcome.DEAD, reason)
+    if isinstance(exc, NetworkError):  # TimedOut included; BadRequest (a subclass too) is handled above
+        cause = exc.__cause__
+        if isinstance(cause, _NOT_SENT):
+            return SendError(Outcome.RETRY, reason)  # the request never left
+        if isinstance(cause, httpx.HTTPError) or isinstance(exc, TimedOut):
+            return SendError(Outcome.IN_DOUBT, reason)  # it left, and no answer came: may be delivered
+        return SendError(Outcome.RETRY, reason)  # Telegram answered with an error status (5xx)
+    return SendError(Outcome.DEAD, reason)  # InvalidToken, Conflict, ChatMigrated, ...

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Dict, Mapping, Optional, Protocol
 
-from platforms.errors import Outcome, SendError, TelegramAPIError, WeChatAPIError, classify_telegram, classify_wechat
+from telegram.error import TelegramError
+
+from platforms.errors import Outcome, SendError, WeChatAPIError, classify_telegram, classify_wechat
 from platforms.telegram import TelegramClient
 from platforms.wechat import WeChatClient
 from platforms.wechat_token import token_store
@@ -62,7 +64,7 @@ class TelegramTransport:
             raise SendError(Outcome.RECIPIENT_GONE, f"not a Telegram chat id: {user_id!r}", "invalid_user") from None
         try:
             await self.client.send_message(chat_id, text)
-        except TelegramAPIError as exc:
+        except TelegramError as exc:
             raise classify_telegram(exc) from None
 
     async def send_template(self, user_id: str, template_id: str, data: Dict[str, Dict[str, str]]) -> None:

@@ -15,6 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import ChatMemberUpdated, Message
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.channel_base import ChannelBase
@@ -23,7 +24,7 @@ from bot.dedupe import DEFERRED, OutcomeStore
 from bot.reachability import Reachability
 from bot.reply_split import split
 from bot.telegram.inbound import chat_of, parse_update, usable_message
-from platforms.errors import TelegramAPIError, classify_telegram
+from platforms.errors import classify_telegram
 from platforms.telegram import TelegramClient
 from registry.identity import TELEGRAM
 from settings.channels import TelegramConfig
@@ -107,7 +108,7 @@ class TelegramInput(ChannelBase[TelegramClient]):
             text = await self._reply(message, on_new_message)
             for part in split(text, TELEGRAM_LIMIT_CHARS, len):
                 await self.client.send_message(chat_id, part)
-        except TelegramAPIError as exc:
+        except TelegramError as exc:
             logger.error("telegram update %s: reply not sent: %s", update_id, exc)
             self.gone(str(chat_id), classify_telegram(exc).block_reason)
         except Exception:

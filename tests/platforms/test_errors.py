@@ -1,17 +1,11 @@
 """platforms.errors: what each platform error means, for the client and for the message."""
 from __future__ import annotations
 
+import httpx
 import pytest
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from platforms.errors import (
-    Action,
-    Outcome,
-    TelegramAPIError,
-    WeChatAPIError,
-    action_for,
-    classify_telegram,
-    classify_wechat,
-)
+from platforms.errors import Action, Outcome, WeChatAPIError, action_for, classify_telegram, classify_wechat
 
 
 @pytest.mark.parametrize("errcode, action, outcome, blocked", [
@@ -43,16 +37,30 @@ def test_wechat_http_5xx_is_retried(status):
     assert error.outcome is Outcome.RETRY and error.block_reason is None
 
 
-@pytest.mark.parametrize("code, description, outcome, blocked", [
-    (-1, "ConnectError", Outcome.RETRY, None),
-    (-2, "ReadTimeout", Outcome.IN_DOUBT, None),
-    (429, "Too Many Requests: retry after 40", Outcome.RETRY, None),
-    (502, "Bad Gateway", Outcome.RETRY, None),
-    (403, "Forbidden: bot was blocked by the user", Outcome.RECIPIENT_GONE, "bot_blocked"),
-    (400, "Bad Request: chat not found", Outcome.RECIPIENT_GONE, "invalid_user"),
-    (400, "Bad Request: message text is empty", Outcome.DEAD, None),
+def _caused(error: TelegramError, cause: BaseException) -> TelegramError:
+    error.__cause__ = cause  # as PTB raises it: ``raise NetworkError(...) from httpx_error``
+    return error
+
+
+_REQUEST = httpx.Request("POST", "http://127.0.0.1/botTOKEN/sendMessage")
+
+
+@pytest.mark.parametrize("error, outcome, blocked", [
+    (RetryAfter(3), Outcome.RETRY, None),
+    (Forbidden("Forbidden: bot was blocked by the user"), Outcome.RECIPIENT_GONE, "bot_blocked"),
+    (Forbidden("Forbidden: user is deactivated"), Outcome.RECIPIENT_GONE, "bot_blocked"),
+    (BadRequest("Chat not found"), Outcome.RECIPIENT_GONE, "invalid_user"),
+    (BadRequest("Message text is empty"), Outcome.DEAD, None),
+    (InvalidToken("Unauthorized"), Outcome.DEAD, None),
+    (NetworkError("Bad Gateway (502)"), Outcome.RETRY, None),  # Telegram answered 5xx: not delivered
+    (_caused(NetworkError("httpx.ConnectError"), httpx.ConnectError("refused", request=_REQUEST)), Outcome.RETRY, None),
+    (_caused(TimedOut(), httpx.ConnectTimeout("connect", request=_REQUEST)), Outcome.RETRY, None),
+    (_caused(TimedOut("Pool timeout"), httpx.PoolTimeout("pool", request=_REQUEST)), Outcome.RETRY, None),
+    (_caused(TimedOut(), httpx.ReadTimeout("read", request=_REQUEST)), Outcome.IN_DOUBT, None),  # it left
+    (_caused(NetworkError("httpx.RemoteProtocolError"), httpx.RemoteProtocolError("closed", request=_REQUEST)),
+     Outcome.IN_DOUBT, None),
 ])
-def test_telegram_errors(code, description, outcome, blocked):
-    error = classify_telegram(TelegramAPIError(code, description))
-    assert (error.outcome, error.block_reason) == (outcome, blocked)
-    assert error.reason == f"telegram {code}: {description}"
+def test_telegram_errors_by_type(error, outcome, blocked):
+    sent = classify_telegram(error)
+    assert (sent.outcome, sent.block_reason) == (outcome, blocked)
+    assert sent.reason.startswith(f"telegram {type(error).__name__}: ")
