@@ -67,7 +67,7 @@ def choice(env: Mapping[str, str], name: str, default: str, allowed: Iterable[st
     allowed = tuple(allowed)
     if value not in allowed:
         listed = ", ".join(allowed)
-        raise SettingsError(name, env.get(name), f"以下之一：{listed}", f"is not one of {listed}")
+        raise SettingsError(name, env.get(name), f"以下之一：{listed}", f"must be one of {listed}")
     return value
 
 
