@@ -121,10 +121,18 @@ class SqliteOutcomeStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = self._connect()
         try:
+            # One process at a time: processes starting together on a new file raced between the
+            # column check and the ALTER ("duplicate column name").
+            db.execute("BEGIN IMMEDIATE")
             db.execute("CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL NOT NULL)")
             if "user_tag" not in {row[1] for row in db.execute("PRAGMA table_info(outcomes)")}:
                 db.execute("ALTER TABLE outcomes ADD COLUMN user_tag TEXT")  # files from before forget()
             db.execute("CREATE INDEX IF NOT EXISTS outcomes_user ON outcomes (user_tag)")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
         finally:
             db.close()
 
