@@ -33,7 +33,11 @@ model: setup
 run: model
 	$(BIN)/jiuye run
 
+# Static checks first (seconds): the layering (import-linter contracts in pyproject.toml), lint, types.
 test: model $(VENV)/.system-packages
+	PYTHONPATH=. $(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/rasa data validate --config nlu/config.yml --domain nlu/domain --data nlu/data --fail-on-warnings
 	$(BIN)/python -m pytest
 

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+import cn2an
+
 _COLLOQUIAL = {"俩": "2", "仨": "3"}
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两俩三仨四五六七八九十百千万]+)"
 
@@ -22,7 +24,6 @@ def parse_number(text: str) -> Optional[float]:
         return float(text)
     except ValueError:
         pass
-    import cn2an
 
     try:
         return float(cn2an.cn2an(text, "smart"))
@@ -33,7 +34,6 @@ def parse_number(text: str) -> Optional[float]:
 @dataclass(frozen=True)
 class QuestionDetails:
     """Figures a question gives that change the answer."""
-
     partners: Optional[int] = None
     amount_wan: Optional[float] = None  # loan amount asked about, in 万元
     years_since_graduation: Optional[float] = None
@@ -48,7 +48,6 @@ class QuestionDetails:
     total_asked: bool = False  # 加起来 / 一共 / 累计: the sum over the whole period
     people_asked: bool = False  # 至少得几个人: the number of partners an amount needs
     youth: bool = False  # an unemployed young person (16–24), not a graduate
-    honour: bool = False
 
     def merged_over(self, earlier: "QuestionDetails") -> "QuestionDetails":
         """These details, with what this message does not say taken from ``earlier`` (follow-ups)."""
@@ -91,7 +90,6 @@ _RETAINED = re.compile(r"(?:留用|留下|留了|留下来|转正|签了|留)\s*
 _RATE = re.compile(r"留用率\s*(?:是|有|达到|为)?\s*(\d+(?:\.\d+)?)\s*%")
 _CONTRACT = re.compile(r"(?:签|签了|签订)\s*(?:了)?\s*(半年|" + _NUM + r"\s*(?:年|个月))\s*(?:的)?\s*(?:劳动)?合同")
 _ENTERPRISE = re.compile(r"企业|公司|小微|中小微|单位")
-_HONOUR = re.compile(r"荣誉|优秀毕业生|获奖|获得过.{0,6}奖|表彰|先进个人")
 _YOUTH = re.compile(r"失业青年|青年(?!见习)")
 _GRADUATE = re.compile(r"毕业生|大学生|高校|毕业")
 _PEOPLE_ASKED = re.compile(r"(至少|最少|需要|得|要)\s*(有)?\s*几\s*个\s*人|几个人才")
@@ -176,5 +174,4 @@ def parse_details(text: str) -> QuestionDetails:
         total_asked=bool(_TOTAL.search(text)),
         people_asked=bool(_PEOPLE_ASKED.search(text)),
         youth=bool(_YOUTH.search(text)) or (age is not None and 16 <= age <= 24 and not _GRADUATE.search(text)),
-        honour=bool(_HONOUR.search(text)),
     )

@@ -21,10 +21,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answering
 from actions.answering import Answer
 from actions.frame import Frame, parse_frame
-from bot.identity import split
+from registry.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
 from policies_kb.lexicon import LEXICON_FILE, load_lexicon
-from jiuye.settings import Settings
+from settings import Settings
 from policies_kb.regions import Region, lookup, resolve
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def region_events(tracker: Tracker, region: Optional[Region]) -> List[Dict[Text,
 def record_unanswered(tracker: Tracker, text: str, region: Optional[Region], answer: Answer) -> None:
     """Questions we could not answer with confidence go to the console's list, so the knowledge
     base can grow (ID and phone numbers are removed there; it never raises)."""
-    from console.unanswered import record_safely
+    from workflows.unanswered import record_safely
 
     record_safely(text, region.province if region else None, split(tracker.sender_id).channel, answer.kind)
 

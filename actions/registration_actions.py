@@ -1,6 +1,6 @@
 """Registration actions outside the form's questions: submit, cancel, status, self-service
 updates and withdrawal (deletion). A person is found by the channel and the channel's user id
-they registered from, both taken from the conversation id (``wechat:<openid>``…, bot/identity.py),
+they registered from, both taken from the conversation id (``wechat:<openid>``…, registry/identity.py),
 never from a client's ``input_channel``; duplicates across channels are found by the keyed hash
 of the ID number."""
 from __future__ import annotations
@@ -16,10 +16,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.registration_form import registration_store
-from bot.identity import split
-from jiuye import erasure
 from registry import phone as phones
+from registry.identity import split
 from registry.store import RegistrationData, RegistrationView
+from workflows import erasure
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ NO_CONSENT_REPLY = (
     "如果改变主意，随时说“我要做失业登记”。"
 )
 NOT_REGISTERED = "没有查到您在本渠道的登记记录。需要登记请说“我要做失业登记”或“我要求职登记”。"
-# What withdrawal deletes and keeps: registry.store.RegistrationStore.withdraw, jiuye/erasure.py
+# What withdrawal deletes and keeps: workflows.erasure.withdraw, workflows/erasure.py
 # (conversation, dedupe store, contact) and docs/registration.md must stay in step with this text.
 WITHDRAW_ASK = (
     "注销后将删除登记号{reg_no}下您的全部个人信息，无法恢复：登记信息（含加密保存的身份证号）、服务记录、"
@@ -261,14 +261,14 @@ class ActionRegistrationWithdrawAsk(Action):
 
 class ActionRegistrationWithdraw(Action):
     """Deletes the registration here; the reply's erasure mark makes the Rasa server delete the
-    conversation and the channels their caches (jiuye/erasure.py)."""
+    conversation and the channels their caches (workflows/erasure.py)."""
 
     def name(self) -> Text:
         return "action_registration_withdraw"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
-        if view is None or not registration_store().withdraw(view.reg_no):
+        if view is None or not erasure.withdraw(registration_store(), view.reg_no):
             dispatcher.utter_message(text=NOT_REGISTERED)
             return []
         registration_store().vault_discard(tracker.sender_id)

@@ -157,9 +157,7 @@ def parse_grad_year(text: str, today: Optional[dt.date] = None) -> FieldResult:
     return FieldResult(year)
 
 
-_PROVINCES = set(COVERED) | {p for p in UNCOVERED if p in (
-    "北京 天津 上海 重庆 河北 山西 内蒙古 辽宁 黑龙江 江苏 浙江 安徽 福建 山东 河南 湖北 湖南 广东 广西 海南 四川 "
-    "贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 台湾").split()}
+_PROVINCES = set(COVERED) | {p for p in UNCOVERED if p in ["北京", "天津", "上海", "重庆", "河北", "山西", "内蒙古", "辽宁", "黑龙江", "江苏", "浙江", "安徽", "福建", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "香港", "澳门", "台湾"]}
 # Large cities outside 吉林/江西 that policies_kb.regions knows by name only.
 _CITY_PROVINCE = {
     "深圳": "广东", "广州": "广东", "东莞": "广东", "佛山": "广东", "珠海": "广东", "杭州": "浙江", "宁波": "浙江",

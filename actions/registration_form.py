@@ -1,7 +1,7 @@
 """The registration form's validation action, its confirmation prompt and in-form corrections.
 
 The ID-number slot never holds a number: the channel replaced it by a vault reference
-(bot/redaction.py); validation resolves the reference, checks the number (GB 11643) and keeps the
+(registry/redaction.py); validation resolves the reference, checks the number (GB 11643) and keeps the
 reference and the masked number only.
 """
 from __future__ import annotations
@@ -16,8 +16,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.registration_replies import explain_why_id
-from bot.redaction import UNAVAILABLE, first_reference
 from registry import idcard
+from registry.redaction import UNAVAILABLE, first_reference
+from registry.runtime import get_store
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,6 @@ MAX_REFUSALS = 2
 
 def registration_store():
     """The shared ledger store (tests replace this)."""
-    from registry.runtime import get_store
-
     return get_store()
 
 
@@ -52,7 +51,7 @@ def _reject(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, reaso
 
 def _cleared(slot: str) -> Dict[Text, Any]:
     """A field and what derives from it, forgotten."""
-    return {slot: None} | {derived: None for derived in f.DERIVED_OF.get(slot, [])}
+    return {slot: None} | dict.fromkeys(f.DERIVED_OF.get(slot, []))
 
 
 def _values(slot: str, result: f.FieldResult) -> Dict[Text, Any]:
@@ -108,7 +107,6 @@ def _around_the_answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot:
 class ValidateRegistrationForm(FormValidationAction):
     """validate_<slot> for each field. Every validator accepts ``None`` silently: a correction
     clears a slot, and rasa_sdk then validates the cleared value too."""
-
     def name(self) -> Text:
         return "validate_registration_form"
 
@@ -254,7 +252,6 @@ def _latest_intent(tracker: Tracker) -> str:
 
 class ActionAskRegConfirm(Action):
     """Shows the summary (ID masked) and asks for confirmation; after a "no" asks what to change."""
-
     def name(self) -> Text:
         return "action_ask_reg_confirm"
 

@@ -2,18 +2,24 @@
 check-in (找到工作了 / 还在找 / 需要帮助 / 想创业) updating the registration. The logic lives in
 scheduler/followup.py (plain functions, tested there); these actions wire it to the tracker.
 Every one of them also records that the user just wrote (the WeChat 48 h window). The channel
-and user come from the conversation id (bot/identity.py), never from a client's input_channel."""
+and user come from the conversation id (registry/identity.py), never from a client's input_channel."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.identity import split
+import scheduler.models  # noqa: F401  (tables on the shared metadata)
+from policies_kb.regions import resolve
+from registry.db import session_factory
+from registry.identity import split
+from registry.runtime import get_store
+from scheduler import followup
+from scheduler.clock import SystemClock
 
 logger = logging.getLogger(__name__)
 
@@ -37,23 +43,15 @@ UNAVAILABLE = "抱歉，订阅服务暂时不可用，请稍后再试。"
 
 def sessions():
     """Session factory on the shared ledger engine (tests replace this)."""
-    from registry.db import session_factory
-    from registry.runtime import get_store
-
-    import scheduler.models  # noqa: F401  (tables on the shared metadata)
 
     return session_factory(get_store().engine)
 
 
 def _now():
-    from scheduler.clock import SystemClock
-
     return SystemClock().now()
 
 
 def _region(tracker: Tracker) -> Optional[str]:
-    from policies_kb.regions import resolve
-
     message = tracker.latest_message or {}
     values = [e.get("value") for e in message.get("entities", []) if e.get("entity") == "region" and e.get("value")]
     region = resolve(values, message.get("text") or "")
@@ -65,8 +63,6 @@ class ActionSubscribeFairs(Action):
         return "action_subscribe_fairs"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        from scheduler import followup
-
         try:
             with sessions().begin() as session:
                 row = followup.subscribe(session, *split(tracker.sender_id), _region(tracker), [], _now())
@@ -86,8 +82,6 @@ class ActionUnsubscribe(Action):
         return "action_unsubscribe"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        from scheduler import followup
-
         try:
             with sessions().begin() as session:
                 followup.unsubscribe(session, *split(tracker.sender_id), _now())
@@ -105,8 +99,6 @@ class ActionFollowupAnswer(Action):
         return "action_followup_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        from scheduler import followup
-
         intent = (tracker.latest_message or {}).get("intent", {}).get("name")
         answer = ANSWER_BY_INTENT.get(intent or "")
         if answer is None:

@@ -59,7 +59,7 @@ def run_side(project: Path, model: Path, texts: List[str]) -> List[float]:
 
 def percentile(values: List[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:

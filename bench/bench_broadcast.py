@@ -47,17 +47,17 @@ def main() -> int:
 
     from sqlalchemy import insert, text
 
-    from bot.wechat.api_client import WeChatClient
-    from bot.wechat.token_store import MemoryTokenStore
+    from platforms.wechat import WeChatClient
+    from platforms.wechat_token import MemoryTokenStore
     from registry.db import make_engine, session_factory
     from registry.models import Subscription, utcnow
     from scheduler import outbox, planner
     from scheduler.clock import SystemClock
-    from scheduler.config import QuietHours, SchedulerConfig
     from scheduler.models import JobFair
     from scheduler.sender import Sender
     from scheduler.service import scheduler_engine
     from scheduler.transports import WeChatTransport
+    from settings.scheduler import QuietHours, SchedulerConfig
 
     schema = None
     if args.database_url:

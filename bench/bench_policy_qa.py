@@ -35,7 +35,7 @@ def questions() -> list:
 
 def percentile(values, p):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 async def measure(rounds: int) -> dict:
@@ -46,8 +46,8 @@ async def measure(rounds: int) -> dict:
     os.environ["JIUYE_DATA_DIR"] = tempfile.mkdtemp(prefix="jiuye-bench-")
     from rasa.core.agent import load_agent
 
-    from bot.local_assistant import LocalAssistant
-    from jiuye.settings import Settings
+    from jiuye.local_assistant import LocalAssistant
+    from settings import Settings
 
     settings = Settings.from_env()
     texts = questions()

@@ -20,7 +20,7 @@ from typing import Callable, Dict, List
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.action_responses import POLICY_ANSWER_IN_FORM as RESPONSE  # noqa: E402
+from tests.support.action_responses import POLICY_ANSWER_IN_FORM as RESPONSE
 
 
 def _time(call: Callable[[], object], calls: int) -> Dict[str, float]:

@@ -9,7 +9,7 @@ import time
 import urllib.request
 from typing import List, Mapping, Optional
 
-from jiuye.settings import PROJECT_DIR
+from settings import PROJECT_DIR
 
 
 def free_port() -> int:

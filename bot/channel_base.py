@@ -1,6 +1,6 @@
 """What the WeChat and Telegram input channels share: the lazily built dedupe store, API client
 and contact recorder (built inside the server's event loop, never at import), the dialogue turn
-with its erasure duties (jiuye/erasure.py), the health route, and closing them all when the
+with its erasure duties (workflows/erasure.py), the health route, and closing them all when the
 server stops."""
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channel_config import ChannelConfig
 from bot.dedupe import OutcomeStore, outcome_store
 from bot.reachability import Reachability
 from bot.turn import OnNewMessage, dialogue_turn
-from jiuye import erasure
+from settings.channels import ChannelConfig
+from workflows import erasure
 
 logger = logging.getLogger(__name__)
 

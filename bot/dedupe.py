@@ -9,7 +9,7 @@ machine), else a SQLite file in the data directory (shared by the processes of o
 
 Each key may name its ``user`` (the channel's user id, stored only as a digest) so that
 ``forget(user)`` can take the user's reply texts out when they withdraw their registration
-(jiuye/erasure.py): a ``passive:<text>`` entry becomes ``deferred`` — a late retry of that message
+(workflows/erasure.py): a ``passive:<text>`` entry becomes ``deferred`` — a late retry of that message
 is then answered ``success``, never processed again — and the user's index goes. ``processing``
 and ``deferred`` hold no text and are left to expire.
 """
@@ -83,7 +83,7 @@ return 0
 
 class RedisOutcomeStore:
     def __init__(self, redis_url: str, prefix: str, ttl: int):
-        import redis.asyncio as aioredis
+        import redis.asyncio as aioredis  # local: optional, only with REDIS_URL
 
         self._redis = aioredis.from_url(redis_url, decode_responses=True, socket_timeout=3, socket_connect_timeout=3)
         self._prefix = f"{prefix}dedupe:"
@@ -121,10 +121,18 @@ class SqliteOutcomeStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = self._connect()
         try:
+            # One process at a time: processes starting together on a new file raced between the
+            # column check and the ALTER ("duplicate column name").
+            db.execute("BEGIN IMMEDIATE")
             db.execute("CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL NOT NULL)")
             if "user_tag" not in {row[1] for row in db.execute("PRAGMA table_info(outcomes)")}:
                 db.execute("ALTER TABLE outcomes ADD COLUMN user_tag TEXT")  # files from before forget()
             db.execute("CREATE INDEX IF NOT EXISTS outcomes_user ON outcomes (user_tag)")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
         finally:
             db.close()
 

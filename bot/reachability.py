@@ -20,7 +20,9 @@ from typing import Callable, Dict, Optional, Set, Tuple
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.db import engine_for, session_factory
 from registry.models import utcnow
+from scheduler import contacts, followup
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,6 @@ class Reachability:
     def sessions(self) -> sessionmaker:
         """The process's engine for DATABASE_URL, migrated on first use (in a worker thread)."""
         if self._sessions is None:
-            from registry.db import engine_for, session_factory
 
             self._sessions = session_factory(engine_for(self._url))
         return self._sessions
@@ -52,8 +53,6 @@ class Reachability:
     def inbound(self, channel: str, user_id: str, resumed: bool = False) -> None:
         """The user wrote or acted just now: reachable again, and WeChat's 48 h window opens.
         ``resumed``: a follow or unblock, always written (see the module docstring)."""
-        from scheduler import contacts
-
         key, now = (channel, user_id), self.clock()
         last = self._recorded.get(key)
         if not resumed and last is not None and now - last < self.refresh:
@@ -65,33 +64,25 @@ class Reachability:
 
     def unreachable(self, channel: str, user_id: str, reason: str) -> None:
         """Unfollowed / bot blocked / invalid user: blocked, and everything queued for them skipped."""
-        from scheduler import contacts
-
         self._recorded.pop((channel, user_id), None)
         self._spawn(reason, channel, user_id,
                     lambda s, now: contacts.mark_unreachable(s, channel, user_id, reason, now))
 
     def forget(self, channel: str, user_id: str) -> None:
-        """The user withdrew (jiuye/erasure.py): not remembered here, and the contact row deleted
+        """The user withdrew (workflows/erasure.py): not remembered here, and the contact row deleted
         after any write of it still pending (an inbound write of the withdrawal message itself
         may land after the action server deleted the row)."""
-        from scheduler import contacts
-
         self._recorded.pop((channel, user_id), None)
         self._spawn("erasure", channel, user_id, lambda s, now: contacts.delete(s, channel, user_id))
 
     # -- awaited (the reply depends on the outcome) ------------------------------------------
     async def subscribe(self, channel: str, user_id: str) -> bool:
         """订阅招聘会 from a command: region and major from the registration, if any."""
-        from scheduler import followup
-
         return await self._spawn("subscribe", channel, user_id,
                                  lambda s, now: followup.subscribe(s, channel, user_id, None, (), now))
 
     async def unsubscribe(self, channel: str, user_id: str) -> bool:
         """退订: no proactive messages of any kind; queued ones are skipped."""
-        from scheduler import followup
-
         return await self._spawn("unsubscribe", channel, user_id,
                                  lambda s, now: followup.unsubscribe(s, channel, user_id, now))
 

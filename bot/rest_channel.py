@@ -2,8 +2,8 @@
 local use and tests. It replaces Rasa's ``RestInput``, which takes ``input_channel`` from the body
 and uses the body's ``sender`` as the conversation id — so anyone could speak as a WeChat user.
 
-Here the conversation is always ``rest:<sender>`` (bot/identity.py) and ``input_channel`` in the
-body is ignored; the message passes the shared input guard (bot/local_assistant.prepare: the
+Here the conversation is always ``rest:<sender>`` (registry/identity.py) and ``input_channel`` in the
+body is ignored; the message passes the shared input guard (bot/turn.prepare: the
 1,000-character limit, ID numbers taken out) before anything else sees it; the only metadata
 taken from the body is ``region``.
 
@@ -30,9 +30,9 @@ from sanic.response import HTTPResponse
 
 from bot import texts
 from bot.compare import same
-from bot.identity import REST, conversation_id, valid_user
-from bot.local_assistant import prepare
-from jiuye.settings import Settings
+from bot.turn import prepare
+from registry.identity import REST, conversation_id, valid_user
+from settings import Settings
 
 logger = logging.getLogger(__name__)
 

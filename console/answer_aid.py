@@ -12,11 +12,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Sequence
 
-from actions.answering import cn_date, clause_label
-from bot.identity import CONSOLE, conversation_id
-from bot.local_assistant import Reply, prepare, run_turn
+from actions.answering import clause_label, cn_date
+from bot.turn import Reply, prepare, run_turn
 from policies_kb.kb import KnowledgeBase
 from policies_kb.model import Clause
+from registry.identity import CONSOLE, conversation_id
 
 PROVINCES = ("吉林", "江西")
 NEXT_BEST = 4

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console import audit, sessions, throttle
-from console.config import ConsoleConfig
 from console.models import OPERATOR, ROLES, StaffUser
 from registry.models import utcnow
+from settings.console import ConsoleConfig
 
 # scrypt cost: 2^15 × 8 × 128 B = 32 MiB and ~0.1 s per hash on these machines (OWASP minimum is
 # N=2^17 with r=8, p=1 or equivalent work; we trade some for a 2-core box serving the bot too).

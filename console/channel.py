@@ -24,52 +24,27 @@ from rasa.core.channels.channel import InputChannel
 from sanic import Blueprint
 from sanic.request import Request
 
-from console import audit, csrf, sessions, web
+from console import (
+    audit,
+    csrf,
+    sessions,
+    views_answer,
+    views_auth,
+    views_fairs,
+    views_ledger,
+    views_staff,
+    views_unanswered,
+    web,
+)
 from console.answer_aid import Dialogue, RasaDialogue
+from console.routing import Console, is_public, supervisor_action
 from console.services import ConsoleServices, ServicesHolder
 
-PUBLIC_ATTR = "console_public"
-SUPERVISOR_ATTR = "console_supervisor_only"
 NAME = "console"
 URL_PREFIX = "/console"
 
 
-def public(handler: Callable) -> Callable:
-    """Mark a handler as reachable without logging in (only the login page is)."""
-    setattr(handler, PUBLIC_ATTR, True)
-    return handler
-
-
-def is_public(handler: Any) -> bool:
-    return bool(getattr(handler, PUBLIC_ATTR, False))
-
-
-def supervisor_only(what: str) -> Callable[[Callable], Callable]:
-    """Mark a handler as allowed to supervisors only; ``what`` (Chinese) names the action on the
-    refusal page and in the audit log."""
-    def mark(handler: Callable) -> Callable:
-        setattr(handler, SUPERVISOR_ATTR, what)
-        return handler
-    return mark
-
-
-def supervisor_action(handler: Any) -> Optional[str]:
-    """What a supervisor-only handler does, or None when any staff member may use it."""
-    return getattr(handler, SUPERVISOR_ATTR, None)
-
-
 NOT_ALLOWED = "“{what}”仅限主管账号操作。您的账号是坐席账号，本次尝试已记入审计日志；如确需办理，请联系主管。"
-
-
-class Console:
-    """What the views need: the services and, per request, the dialogue to ask."""
-
-    def __init__(self, holder: ServicesHolder, dialogue_for: Callable[[Request], Dialogue]):
-        self.holder = holder
-        self.dialogue_for = dialogue_for
-
-    async def services(self) -> ConsoleServices:
-        return await self.holder.get()
 
 
 def _refuse(request: Request):
@@ -89,7 +64,6 @@ async def _deny(request: Request, services: ConsoleServices, info: sessions.Sess
 
 
 def build_blueprint(console: Console) -> Blueprint:
-    from console import views_answer, views_auth, views_fairs, views_ledger, views_staff, views_unanswered
 
     bp = Blueprint(NAME)
 
@@ -131,7 +105,6 @@ def build_blueprint(console: Console) -> Blueprint:
 
 class ConsoleInput(InputChannel):
     """``console.channel.ConsoleInput`` in credentials.yml (no credentials needed)."""
-
     def __init__(self, holder: Optional[ServicesHolder] = None,
                  dialogue_for: Optional[Callable[[Request], Dialogue]] = None):
         self._holder = holder or ServicesHolder()

@@ -15,6 +15,14 @@ import getpass
 import sys
 from typing import Callable, Optional, TextIO, TypeVar
 
+from console import accounts, auth, throttle
+from console.auth import AccountError
+from console.models import OPERATOR, ROLES
+from console.render import when
+from registry.db import engine_for, session_factory
+from settings import load_settings
+from settings.console import ConsoleConfig
+
 T = TypeVar("T")
 
 
@@ -33,16 +41,11 @@ def read_password(from_stdin: bool, stdin: Optional[TextIO] = None,
 
 def _in_transaction(work: Callable[..., T]) -> T:
     """``work(session)`` in one transaction on DATABASE_URL (migrated first)."""
-    from jiuye.settings import Settings
-    from registry.db import engine_for, session_factory
-
-    with session_factory(engine_for(Settings.from_env().database_url)).begin() as session:
+    with session_factory(engine_for(load_settings().database_url)).begin() as session:
         return work(session)
 
 
 def _run(work: Callable[..., T], done: Callable[[T], str]) -> int:
-    from console.auth import AccountError
-
     try:
         result = _in_transaction(work)
     except AccountError as exc:
@@ -53,9 +56,6 @@ def _run(work: Callable[..., T], done: Callable[[T], str]) -> int:
 
 
 def add_user(args: argparse.Namespace) -> int:
-    from console import auth
-    from console.config import ConsoleConfig
-
     password = read_password(args.password_stdin)
     if password is None:
         print("jiuye: no password given", file=sys.stderr)
@@ -67,9 +67,6 @@ def add_user(args: argparse.Namespace) -> int:
 
 
 def list_users(args: argparse.Namespace) -> int:
-    from console import accounts
-    from console.render import when
-
     found = _in_transaction(accounts.list_accounts)
     rows = [("NAME", "DISPLAY NAME", "ROLE", "ENABLED", "LOCKED UNTIL (UTC+8)")]
     rows += [(a.username, a.display_name, a.role, "yes" if a.active else "no", when(a.locked_until) or "-")
@@ -85,31 +82,23 @@ def _unchanged_or(changed: bool, message: str, username: str) -> str:
 
 
 def disable(args: argparse.Namespace) -> int:
-    from console import accounts
-
     return _run(lambda s: accounts.set_active(s, args.username, False),
                 lambda changed: _unchanged_or(changed, f"staff account {args.username} disabled, sessions ended",
                                               args.username))
 
 
 def enable(args: argparse.Namespace) -> int:
-    from console import accounts
-
     return _run(lambda s: accounts.set_active(s, args.username, True),
                 lambda changed: _unchanged_or(changed, f"staff account {args.username} enabled", args.username))
 
 
 def set_role(args: argparse.Namespace) -> int:
-    from console import accounts
-
     return _run(lambda s: accounts.set_role(s, args.username, args.role),
                 lambda changed: _unchanged_or(changed, f"staff account {args.username} is now {args.role}",
                                               args.username))
 
 
 def unlock(args: argparse.Namespace) -> int:
-    from console import accounts, throttle
-
     if bool(args.username) == bool(args.address):
         print("jiuye: 请给出一个用户名，或用 --address 给出一个地址", file=sys.stderr)
         return 2
@@ -119,8 +108,6 @@ def unlock(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: "argparse._SubParsersAction") -> None:
-    from console.models import OPERATOR, ROLES
-
     console = sub.add_parser("console", help="hotline staff console: accounts")
     console_sub = console.add_subparsers(dest="console_command", required=True)
     add = console_sub.add_parser("add-user", help="create a staff account (password prompted, or --password-stdin)")

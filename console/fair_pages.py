@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from console import fairs, render
 from scheduler.commands import PREVIEW_RECIPIENTS, Preview
-from scheduler.config import SchedulerConfig
+from settings.scheduler import SchedulerConfig
 
 CHANNELS = {"wechat": "微信", "telegram": "Telegram"}
 UNITS = {"d": "天", "h": "小时", "m": "分钟"}  # offset labels: 3d, 12h, 30m

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from policies_kb.regions import lookup
+from registry.models import Subscription
 from scheduler import fairs_import
 from scheduler.messages import fair_notice
 from scheduler.models import JobFair, OutboxMessage
@@ -80,8 +82,6 @@ def form_input(form: Mapping[str, object]) -> Dict[str, str]:
 def form_values(fair: JobFair, tz: ZoneInfo) -> Dict[str, str]:
     """A stored fair as the form shows it: local times, lists joined with 、, and the province
     left empty when it is the one derived from the city (so a new city derives a new province)."""
-    from policies_kb.regions import lookup
-
     def local(utc: dt.datetime) -> str:
         return utc.replace(tzinfo=dt.timezone.utc).astimezone(tz).strftime(LOCAL_TIME)
 
@@ -199,8 +199,6 @@ class Recipient:
 def recipient_rows(session: Session, recipients: List[Tuple[str, str]], show: int) -> List[Recipient]:
     """The first ``show`` recipients, masked, with the region and majors they subscribed with
     (why the fair matches them)."""
-    from registry.models import Subscription
-
     shown = recipients[:show]
     wanted = {user_id for _, user_id in shown}
     subscriptions = {

@@ -2,7 +2,7 @@
 number on request (the caller audits it), and 1311×N progress.
 
 A thin adapter over ``registry`` (models and ``RegistrationStore``) and the scheduler's 1311×N
-plan (``scheduler.config.SERVICE_PLAN``): neither has these staff queries yet.
+plan (``settings.scheduler.SERVICE_PLAN``): neither has these staff queries yet.
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from registry import phone as phones
 from registry.db import session_factory
 from registry.models import Registration, ServiceRecord, utcnow
 from registry.store import RegistrationStore, RegistrationView
+from scheduler.models import OutboxMessage
+from settings.scheduler import SERVICE_PLAN
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,6 @@ def _session(store: RegistrationStore):
 
 def service_plan() -> Tuple[Tuple[str, int, int], ...]:
     """(kind, ordinal, days after registration) for each 1311×N step, as the scheduler plans them."""
-    from scheduler.config import SERVICE_PLAN
-
     return SERVICE_PLAN
 
 
@@ -163,10 +163,6 @@ class FollowUpEvent:
 def follow_up_history(store: RegistrationStore, reg_no: str) -> List[FollowUpEvent]:
     """Messages the scheduler queued or sent for this registration (check-ins, service notices),
     newest first. Empty when the scheduler's tables are not there yet."""
-    try:
-        from scheduler.models import OutboxMessage
-    except ImportError:
-        return []
     kinds = {"checkin": "回访", "service": "服务通知", "fair_notice": "招聘会通知"}
     try:
         with _session(store) as session:

@@ -1,8 +1,8 @@
 """Console tables, on the registry's ``Base`` metadata (one schema, one migration chain:
-``registry/migrations/versions/c01_console.py``). Times are naive UTC like the registry's."""
+``migrations/versions/02_console.py``). Times are naive UTC like the registry's."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String
 
 from registry.models import Base, utcnow
 
@@ -73,16 +73,3 @@ class AuditEntry(Base):
     detail = Column(String(300))
 
     __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
-
-
-class UnansweredQuestion(Base):
-    """A question that fell to the fallback, with ID and phone numbers taken out."""
-
-    __tablename__ = "unanswered_questions"
-
-    id = Column(Integer, primary_key=True)
-    text = Column(Text, nullable=False)
-    region = Column(String(20))
-    channel = Column(String(30))
-    kind = Column(String(20))  # the answer it got: unknown (handed over) or search (unsure match)
-    asked_at = Column(DateTime, nullable=False, default=utcnow, index=True)

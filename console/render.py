@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from markupsafe import Markup, escape
 
@@ -57,7 +57,7 @@ def highlight(text: str, quotes: Sequence[str]) -> Markup:
         while quote and start != -1:
             spans.append((start, start + len(quote)))
             start = text.find(quote, start + len(quote))
-    merged = []
+    merged: List[Tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))

@@ -13,10 +13,12 @@ from typing import Callable, Optional, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from console.config import ConsoleConfig
-from policies_kb.kb import KnowledgeBase
+from policies_kb.kb import KnowledgeBase, load_cached
 from registry.db import session_factory
+from registry.runtime import get_store
 from registry.store import RegistrationStore
+from settings import load_settings
+from settings.console import ConsoleConfig
 
 T = TypeVar("T")
 
@@ -35,11 +37,7 @@ class ConsoleServices:
 
     @classmethod
     def from_env(cls) -> "ConsoleServices":
-        from jiuye.settings import Settings
-        from policies_kb.kb import load_cached
-        from registry.runtime import get_store
-
-        return cls.build(get_store(), load_cached(str(Settings.from_env().kb_dir)))
+        return cls.build(get_store(), load_cached(str(load_settings().kb_dir)))
 
     def in_transaction(self, work: Callable[[Session], T]) -> T:
         """Run ``work(session)`` in one transaction (committed when it returns)."""
@@ -57,7 +55,6 @@ class ConsoleServices:
 
 class ServicesHolder:
     """Creates the services on first use (building them migrates the database and loads the KB)."""
-
     def __init__(self, factory: Callable[[], ConsoleServices] = ConsoleServices.from_env):
         self._factory = factory
         self._services: Optional[ConsoleServices] = None

@@ -11,9 +11,9 @@ from typing import Any, Optional, Tuple
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from console.config import ConsoleConfig
 from console.models import OPERATOR, SUPERVISOR, StaffSession, StaffUser
 from registry.models import utcnow
+from settings.console import ConsoleConfig
 
 COOKIE = "jiuye_console"
 COOKIE_PATH = "/console"

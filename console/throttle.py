@@ -23,8 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console import audit
-from console.config import ConsoleConfig
 from console.models import LoginLock
+from registry.db import upsert_insert
+from settings.console import ConsoleConfig
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -55,11 +56,7 @@ def active_lock(session: Session, username: str, ip: Optional[str], now: dt.date
 
 
 def _insert(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(LoginLock)
+    return upsert_insert(session, LoginLock)
 
 
 def _lock(session: Session, row: Optional[LoginLock], scope: str, key: str, now: dt.datetime,

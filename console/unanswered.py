@@ -1,61 +1,14 @@
-"""Records the questions the bot could not answer (fallback), so the knowledge base can grow.
-
-The fallback action calls ``record_safely(text, region, channel, kind)``; it never raises, so a
-database problem cannot break the answer. ID-like numbers and mobile numbers are replaced before
-anything is stored.
-"""
+"""The questions the bot could not answer (recorded by workflows.unanswered), most frequent
+first, so the knowledge base can grow."""
 from __future__ import annotations
 
-import logging
-import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Dict, List
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.redaction import ID_LIKE
-from console.models import UnansweredQuestion
-from registry.phone import MOBILE_IN_TEXT
-
-logger = logging.getLogger(__name__)
-
-MAX_LENGTH = 500
-# A vault reference left by the channel's redaction (身份证号[ref:abcd1234]) is noise here.
-_VAULT_REF = re.compile(r"身份证号\[ref:[0-9a-z]+\]")
-_SPACES = re.compile(r"\s+")
-
-
-def redact(text: str) -> str:
-    """The question with ID-like numbers → ［身份证号］ and mobile numbers → ［手机号］."""
-    text = _VAULT_REF.sub("［身份证号］", text or "")
-    text = ID_LIKE.sub("［身份证号］", text)
-    text = MOBILE_IN_TEXT.sub("［手机号］", text)
-    return _SPACES.sub(" ", text).strip()[:MAX_LENGTH]
-
-
-def record(session: Session, text: str, region: Optional[str] = None, channel: Optional[str] = None,
-           kind: Optional[str] = None) -> bool:
-    """Add one unanswered question (caller commits). Empty questions are not recorded."""
-    cleaned = redact(text)
-    if not cleaned:
-        return False
-    session.add(UnansweredQuestion(text=cleaned, region=region or None, channel=(channel or None) and channel[:30],
-                                   kind=kind))
-    return True
-
-
-def record_safely(text: str, region: Optional[str] = None, channel: Optional[str] = None,
-                  kind: Optional[str] = None) -> None:
-    """``record`` in its own transaction on the configured database; logs and swallows errors."""
-    try:
-        from jiuye.settings import Settings
-        from registry.db import engine_for, session_factory
-
-        with session_factory(engine_for(Settings.from_env().database_url)).begin() as session:
-            record(session, text, region, channel, kind)
-    except Exception as exc:  # the graduate's answer matters more than the statistic
-        logger.error("unanswered question not recorded (%s)", type(exc).__name__)
+from registry.models import UnansweredQuestion
 
 
 @dataclass(frozen=True)
@@ -74,7 +27,7 @@ def most_frequent(session: Session, limit: int = 100) -> List[Frequent]:
         select(UnansweredQuestion.text, count, last)
         .group_by(UnansweredQuestion.text).order_by(count.desc(), last.desc()).limit(limit)
     ).all()
-    regions = {}
+    regions: Dict[str, List[str]] = {}
     if rows:
         for text, region in session.execute(
             select(UnansweredQuestion.text, UnansweredQuestion.region).distinct()

@@ -9,7 +9,7 @@ from sanic.request import Request
 
 from console import render, web
 from console.answer_aid import PROVINCES, AidResult, ClauseView, DialogueUnavailable, answer
-from console.channel import Console
+from console.routing import Console
 
 NOT_READY = "模型正在加载，请稍后再试。"
 

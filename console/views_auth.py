@@ -6,7 +6,7 @@ from sanic import Blueprint
 from sanic.request import Request
 
 from console import audit, auth, csrf, render, sessions, web
-from console.channel import Console, public
+from console.routing import Console, public
 
 LOGIN_COOKIE_AGE = 3600
 
@@ -39,12 +39,13 @@ def register(bp: Blueprint, console: Console) -> None:
         ip = web.client_ip(request)
         old_token = request.cookies.get(sessions.COOKIE)
         result = await services.run(lambda s: auth.authenticate(s, username, password, ip, services.config))
-        if not result.ok:
+        if not result.ok or result.user_id is None:
             return await login_form(request, result.error or auth.BAD_LOGIN, username, status=401)
+        user_id = result.user_id
 
         def start(session):
             sessions.end(session, old_token)  # no session fixation: always a fresh token
-            return sessions.create(session, result.user_id, ip, services.config)
+            return sessions.create(session, user_id, ip, services.config)
 
         token, _ = await services.run(start)
         secure = services.config.secure_cookies(request.scheme)

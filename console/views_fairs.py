@@ -16,7 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from console import audit, fair_pages, fairs, render, web
-from console.channel import Console, supervisor_only
+from console.routing import Console, supervisor_only
+from scheduler.commands import PREVIEW_RECIPIENTS, preview
+from scheduler.matching import fair_subscribers
+from scheduler.models import JobFair
+from settings.scheduler import SchedulerConfig
 
 logger = logging.getLogger(__name__)
 NO_SUCH = "没有找到该招聘会。"
@@ -27,16 +31,11 @@ BROADCAST = "新建或修改招聘会（向订阅用户群发通知）"
 
 
 def _config():
-    from scheduler.config import SchedulerConfig
-
     return SchedulerConfig.from_env()
 
 
 def _list(session):
     """Fairs (newest first) with their outbox progress and how many subscribers match them now."""
-    from scheduler.matching import fair_subscribers
-    from scheduler.models import JobFair
-
     found = list(session.execute(select(JobFair).order_by(JobFair.starts_at.desc()).limit(100)).scalars())
     counts = fairs.progress(session, [f.id for f in found])
     return [(f, counts.get(f.id, {}), len(fair_subscribers(session, f))) for f in found]
@@ -115,8 +114,6 @@ def register(bp: Blueprint, console: Console) -> None:
 
     async def _load(fair_id: str, work):
         """``work(session, fair)`` for an existing fair, else None."""
-        from scheduler.models import JobFair
-
         number = _fair_id(fair_id)
         if number is None:
             return None
@@ -133,8 +130,6 @@ def register(bp: Blueprint, console: Console) -> None:
 
     @bp.get("/fairs/<fair_id:str>")
     async def fair_page(request: Request, fair_id: str):
-        from scheduler.commands import PREVIEW_RECIPIENTS, preview
-
         config = _config()
 
         def work(session, fair):

@@ -11,7 +11,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from console import audit, ledger, render, web
-from console.channel import Console, supervisor_only
+from console.routing import Console, supervisor_only
 from registry.models import SERVICE_KINDS, utcnow
 from registry.phone import mask as mask_phone
 from registry.store import RegistrationView

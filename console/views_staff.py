@@ -9,8 +9,8 @@ from sanic.request import Request
 
 from console import accounts, render, throttle, web
 from console.auth import AccountError
-from console.channel import Console, supervisor_only
 from console.models import ROLES
+from console.routing import Console, supervisor_only
 from registry.models import utcnow
 
 MANAGE = "账号管理"

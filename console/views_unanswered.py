@@ -6,7 +6,7 @@ from sanic import Blueprint
 from sanic.request import Request
 
 from console import render, unanswered, web
-from console.channel import Console
+from console.routing import Console
 
 
 def register(bp: Blueprint, console: Console) -> None:

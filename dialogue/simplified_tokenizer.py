@@ -24,7 +24,7 @@ _lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s():  # returns opencc.OpenCC (the package has no type hints)
     import opencc  # opencc-python-reimplemented
 
     return opencc.OpenCC("t2s")

@@ -10,14 +10,18 @@ import os
 import sys
 from typing import List, Optional
 
+from rasa_sdk.__main__ import main_from_args
+from rasa_sdk.endpoint import create_argument_parser
+
+from jiuye import log_privacy
+from settings import check_settings, exit_on_bad_setting
+
 
 def main(argv: Optional[List[str]] = None) -> None:
-    from jiuye import log_privacy
-
     log_privacy.install()
-    level = log_privacy.apply_to_rasa(os.environ)
-    from rasa_sdk.__main__ import main_from_args
-    from rasa_sdk.endpoint import create_argument_parser
+    with exit_on_bad_setting("jiuye actions"):
+        check_settings()
+        level = log_privacy.apply_to_rasa(os.environ)
 
     args = create_argument_parser().parse_args(sys.argv[1:] if argv is None else argv)
     args.loglevel = logging.getLevelName(level)

@@ -6,17 +6,35 @@ import asyncio
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from jiuye.settings import Settings
+from bot import action_server
+from console.cli import add_parser as add_console_parser
+from jiuye import log_privacy
+from jiuye.platform_cli import add_parsers as add_platform_parsers
+from jiuye.preflight import problems
+from jiuye.runner import prepare_rasa, run
+from jiuye.scheduler_main import main as run_scheduler
+from jiuye.topology import main as run_topology
+from jiuye.training import train
+from policies_kb.validate import main as validate
+from registry import crypto
+from registry.db import engine_for, make_engine, migrate, session_factory
+from registry.runtime import get_store
+from registry.store import RegistrationStore
+from scheduler import commands
+from scheduler.clock import SystemClock
+from scheduler.service import is_running, scheduler_engine
+from settings import EXIT_CODE as SETTINGS_EXIT_CODE
+from settings import PROJECT_DIR, Settings, SettingsError, check_settings, load_settings, log_level
+from settings.scheduler import SchedulerConfig
 
 
 def _quiet_libraries() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
-    import warnings
-
     warnings.filterwarnings("ignore")
 
 
@@ -34,7 +52,7 @@ def _parse_jsonl_line(line: str) -> Dict[str, Any]:
 
 
 async def _ask_jsonl(settings: Settings) -> int:
-    from bot.local_assistant import LocalAssistant
+    from jiuye.local_assistant import LocalAssistant  # local: Rasa's channel and agent code, 1+ s; `ask` only
 
     out = sys.stdout
     sys.stdout = sys.stderr  # anything a library prints must not corrupt the JSON stream
@@ -68,7 +86,7 @@ async def _ask_jsonl(settings: Settings) -> int:
 
 
 async def _ask_once(settings: Settings, text: str, region: Optional[str], sender: Optional[str]) -> int:
-    from bot.local_assistant import LocalAssistant
+    from jiuye.local_assistant import LocalAssistant  # local: Rasa's channel and agent code, 1+ s; `ask` only
 
     async with LocalAssistant(settings) as assistant:
         reply = await assistant.ask(text, sender, {"region": region} if region else {})
@@ -77,18 +95,15 @@ async def _ask_once(settings: Settings, text: str, region: Optional[str], sender
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from jiuye.preflight import problems
-
-    settings = Settings.from_env()
+    settings = load_settings()
     problem = problems(settings)
     if problem:
         print(f"jiuye: {problem}", file=sys.stderr)
         return 1
-    from jiuye import log_privacy
 
     _quiet_libraries()
     # One level for this process and the action server it starts; `ask` is quiet by default.
-    os.environ["JIUYE_LOG_LEVEL"] = log_privacy.log_level(default="WARNING")
+    os.environ["JIUYE_LOG_LEVEL"] = log_level(default="WARNING")
     log_privacy.configure(os.environ["JIUYE_LOG_LEVEL"])
     if args.jsonl:
         return asyncio.run(_ask_jsonl(settings))
@@ -99,23 +114,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from jiuye.training import train
-
-    train(Settings.from_env().model_path, force=args.force)
+    train(load_settings().model_path, force=args.force)
     return 0
 
 
 def cmd_validate_kb(args: argparse.Namespace) -> int:
-    from policies_kb.validate import main as validate
-
     return validate([args.data_dir] if args.data_dir else [])
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from jiuye.preflight import problems
-    from jiuye.runner import run
-
-    settings = Settings.from_env()
+    settings = load_settings()
     problem = problems(settings)
     if problem:
         print(f"jiuye: {problem}", file=sys.stderr)
@@ -125,11 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_registry(args: argparse.Namespace) -> int:
     """Registration ledger administration: migrate, rotate-key, show (ID always masked)."""
-    from registry import crypto
-    from registry.db import engine_for, make_engine, migrate
-    from registry.store import RegistrationStore
-
-    url = Settings.from_env().database_url
+    url = load_settings().database_url
     if args.registry_command == "migrate":
         engine = make_engine(url)
         migrate(engine)
@@ -160,13 +164,12 @@ def cmd_registry(args: argparse.Namespace) -> int:
             crypto.drop_old_versions(key_file, store.cipher.current)
             print(f"{key_file} now holds only v{store.cipher.current}", file=sys.stderr)
         return 0
-    from registry.runtime import get_store
 
     view = get_store().get(args.reg_no)
     if view is None:
         print(f"jiuye: no registration {args.reg_no}", file=sys.stderr)
         return 1
-    shown = {k: (str(v) if v is not None else None) for k, v in view.__dict__.items()}
+    shown: Dict[str, Any] = {k: (str(v) if v is not None else None) for k, v in view.__dict__.items()}
     shown["services"] = [{k: str(v) for k, v in s.items()} for s in get_store().services(args.reg_no)]
     print(json.dumps(shown, ensure_ascii=False, indent=1))
     return 0
@@ -180,16 +183,10 @@ def cmd_console(args: argparse.Namespace) -> int:
 def cmd_scheduler(args: argparse.Namespace) -> int:
     """`jiuye scheduler` runs the scheduler process; `status` and `import-fairs` inspect and feed it."""
     if args.scheduler_command in (None, "run"):
-        from scheduler.service import main as run_scheduler
 
         return run_scheduler()
-    from registry.db import session_factory
-    from scheduler import commands
-    from scheduler.clock import SystemClock
-    from scheduler.config import SchedulerConfig
-    from scheduler.service import is_running, scheduler_engine
 
-    engine = scheduler_engine(Settings.from_env().database_url)
+    engine = scheduler_engine(load_settings().database_url)
     config = SchedulerConfig.from_env()
     if args.scheduler_command == "status":
         with session_factory(engine)() as session:
@@ -204,13 +201,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_broadcast(args: argparse.Namespace) -> int:
     """`jiuye broadcast preview FAIR`: who would get a fair's notice, and the exact message."""
-    from registry.db import session_factory
-    from scheduler import commands
-    from scheduler.clock import SystemClock
-    from scheduler.config import SchedulerConfig
-    from scheduler.service import scheduler_engine
-
-    engine = scheduler_engine(Settings.from_env().database_url)
+    engine = scheduler_engine(load_settings().database_url)
     with session_factory(engine)() as session:
         text = commands.preview_text(session, SchedulerConfig.from_env(), args.fair, SystemClock().now(),
                                      show=args.limit)
@@ -241,8 +232,6 @@ def _add_scheduler_parsers(sub: "argparse._SubParsersAction") -> None:
 def _exec(command: List[str], env: Optional[Dict[str, str]] = None) -> int:
     """Replace this process with ``command``: in a container the server itself is then PID 1 and
     gets the orchestrator's SIGTERM, and a supervisor's SIGKILL reaches the real server."""
-    from jiuye.settings import PROJECT_DIR
-
     sys.stdout.flush()
     sys.stderr.flush()
     os.chdir(PROJECT_DIR)
@@ -252,11 +241,7 @@ def _exec(command: List[str], env: Optional[Dict[str, str]] = None) -> int:
 
 def cmd_actions(args: argparse.Namespace) -> int:
     """`jiuye actions`: the action server alone on ACTION_PORT (the `actions` container)."""
-    from bot import action_server
-    from registry.db import engine_for
-    from jiuye.settings import PROJECT_DIR
-
-    settings = Settings.from_env()
+    settings = load_settings()
     engine_for(settings.database_url).dispose()  # migrated, or a bad DATABASE_URL fails here
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])))
     return _exec(action_server.command(settings.action_port), env)
@@ -265,14 +250,11 @@ def cmd_actions(args: argparse.Namespace) -> int:
 def cmd_rasa(args: argparse.Namespace) -> int:
     """`jiuye rasa`: one Rasa server with its channels on PORT, using the action server at
     ACTION_SERVER_URL (the `rasa` containers; run several behind a load balancer)."""
-    from jiuye.preflight import problems
-    from jiuye.runner import prepare_rasa
-
-    settings = Settings.from_env()
+    settings = load_settings()
     problem = problems(settings)
     if not problem and not settings.action_server_url:
         problem = "ACTION_SERVER_URL is required (e.g. http://actions:5055/webhook)"
-    if problem:
+    if problem or not settings.action_server_url:
         print(f"jiuye: {problem}", file=sys.stderr)
         return 1
     return _exec(prepare_rasa(settings, settings.action_server_url))
@@ -280,8 +262,6 @@ def cmd_rasa(args: argparse.Namespace) -> int:
 
 def cmd_topology(args: argparse.Namespace) -> int:
     """`jiuye topology`: action server + several Rasa servers + a round-robin proxy, natively."""
-    from jiuye.topology import main as run_topology
-
     return run_topology(["--rasa-servers", str(args.rasa_servers)])
 
 
@@ -323,23 +303,24 @@ def build_parser() -> argparse.ArgumentParser:
     show = registry_sub.add_parser("show", help="one registration by number (ID masked)")
     show.add_argument("reg_no")
     registry.set_defaults(func=cmd_registry)
-    from console.cli import add_parser as add_console_parser
 
     add_console_parser(sub)
     sub.choices["console"].set_defaults(func=cmd_console)
     _add_scheduler_parsers(sub)
     _add_deployment_parsers(sub)
+    add_platform_parsers(sub)
     return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from jiuye import log_privacy
-
     log_privacy.install()  # before anything logs; the processes it starts install their own
-    log_privacy.log_level()  # a bad JIUYE_LOG_LEVEL stops here, with one line
     args = build_parser().parse_args(argv)
     try:
+        check_settings()  # a bad value stops here, with one line and exit code 2
         return args.func(args)
+    except SettingsError as error:
+        print(f"jiuye: {error}", file=sys.stderr)
+        return SETTINGS_EXIT_CODE
     except KeyboardInterrupt:
         return 130
     except FileNotFoundError as exc:

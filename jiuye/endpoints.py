@@ -5,23 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Dict, Optional
+from urllib.parse import urlparse
 
 import yaml
+from sqlalchemy.engine import make_url
 
-from jiuye.settings import Settings
-
+from jiuye import rasa_patches
+from settings import Settings
 
 # Rasa's SQL tracker store with one INSERT per turn (jiuye/tracker_store.py); same keys and table as `type: SQL`.
 SQL_TRACKER_STORE = "jiuye.tracker_store.BatchedSQLTrackerStore"
-# Rasa's in-memory store; both of ours erase a conversation on withdrawal (jiuye/erasure.py).
+# Rasa's in-memory store; both of ours erase a conversation on withdrawal (workflows/erasure.py).
 MEMORY_TRACKER_STORE = "jiuye.tracker_store.ErasingInMemoryTrackerStore"
 
 
 def tracker_store_config(database_url: str, data_dir: Path, kind: str = "sql") -> Dict[str, Any]:
     """SQL tracker store in the database named by DATABASE_URL (SQLite: a file beside it); the
     in-memory store when ``kind`` is "memory"."""
-    from sqlalchemy.engine import make_url
-
     if kind == "memory":
         return {"type": MEMORY_TRACKER_STORE}
     url = make_url(database_url)
@@ -48,7 +48,6 @@ def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, Any]]:
     our atomic variant of Rasa's, for every entry point (`jiuye run`, `jiuye rasa`, `jiuye ask`)."""
     if not redis_url:
         return None
-    from urllib.parse import urlparse
 
     parsed = urlparse(redis_url)
     config: Dict[str, Any] = {"type": ATOMIC_LOCK_STORE, "url": parsed.hostname or "127.0.0.1", "port": parsed.port or 6379}
@@ -77,12 +76,11 @@ def write_endpoints_file(settings: Settings, action_url: str) -> Path:
 
 def available_endpoints(settings: Settings, action_url: str):
     """The same configuration as an in-process ``AvailableEndpoints``. Whoever builds it is about
-    to load Rasa's agent in this process (`jiuye ask`, bot/local_assistant.py), so Rasa is patched
+    to load Rasa's agent in this process (`jiuye ask`, jiuye/local_assistant.py), so Rasa is patched
     here exactly as the servers are by jiuye.rasa_main (idempotent)."""
+    # Local: rasa.core loads TensorFlow (seconds); only `jiuye ask` builds in-process endpoints.
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
-
-    from jiuye import rasa_patches
 
     rasa_patches.apply()
 

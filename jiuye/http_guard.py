@@ -12,6 +12,9 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+from sanic import response
+from sanic.exceptions import PayloadTooLarge
+
 from bot.input_guard import MAX_REQUEST_BYTES
 
 TOO_LARGE = "请求内容过大，已拒绝。请只发送一个简短的问题。"
@@ -19,9 +22,6 @@ TOO_LARGE = "请求内容过大，已拒绝。请只发送一个简短的问题�
 
 def limit(app: Any, max_bytes: int = MAX_REQUEST_BYTES) -> Any:
     """Set the body limit on a Sanic app and answer 413 in Chinese, without a log line."""
-    from sanic import response
-    from sanic.exceptions import PayloadTooLarge
-
     app.config.REQUEST_MAX_SIZE = max_bytes
 
     def too_large(request: Any, exception: Exception) -> Any:
@@ -33,7 +33,7 @@ def limit(app: Any, max_bytes: int = MAX_REQUEST_BYTES) -> Any:
 
 def install() -> bool:
     """Wrap ``rasa.core.run.configure_app`` so the app it returns is limited; idempotent."""
-    import rasa.core.run as rasa_run
+    import rasa.core.run as rasa_run  # local: loads TensorFlow; only the Rasa server process installs this
 
     original: Callable[..., Any] = rasa_run.configure_app
     if getattr(original, "jiuye_limited", False):

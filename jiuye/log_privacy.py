@@ -16,20 +16,21 @@ Every process installs this first: the Rasa servers (``jiuye.rasa_main``), the a
   ``redact_event_dict``: Rasa's own list of personal keys (``rasa.utils.log_utils._anonymizer``,
   a Rasa Pro hook that is a no-op in open source) is replaced by it, so message texts and slot
   values are never rendered; event and slot *names* stay, for debugging.
-- ``log_level()``: ``JIUYE_LOG_LEVEL`` validated; ``apply_to_rasa()`` hands it to Rasa's and
+- ``apply_to_rasa()`` hands ``JIUYE_LOG_LEVEL`` (validated by ``settings.log_level``) to Rasa's and
   rasa_sdk's own settings (``LOG_LEVEL``) so no process runs at another level.
 """
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
-from typing import Any, Callable, Mapping, MutableMapping, Optional
+from typing import Any, Callable, MutableMapping
+
+import structlog
 
 from registry.idcard import ID_GROUPED
+from settings import log_level
 
-LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REDACTED = "[redacted]"
 PHONE_MASK = "[手机号]"
 ID_MASK = "[身份证号]"
@@ -169,22 +170,12 @@ def redact_event_dict(logger: Any, method: str, event_dict: MutableMapping[str, 
 
 def install_for_rasa() -> None:
     """Before Rasa's command line configures structlog: its anonymizer hook becomes ours."""
-    from rasa.utils import log_utils
+    from rasa.utils import log_utils  # local: the scheduler and the CLI use this module without Rasa
 
     log_utils._anonymizer = redact_event_dict  # looked up when configure_structlog runs
 
 
 # -- one log level ------------------------------------------------------------------------------
-
-def log_level(env: Optional[Mapping[str, str]] = None, default: str = "INFO") -> str:
-    """``JIUYE_LOG_LEVEL`` (case-insensitive), or ``default``; anything else stops the process
-    with one clear line."""
-    env = os.environ if env is None else env
-    level = (env.get("JIUYE_LOG_LEVEL") or default).strip().upper()
-    if level not in LEVELS:
-        raise SystemExit(f"jiuye: JIUYE_LOG_LEVEL={env.get('JIUYE_LOG_LEVEL')!r} is not one of {', '.join(LEVELS)}")
-    return level
-
 
 def apply_to_rasa(env: MutableMapping[str, str], default: str = "INFO") -> str:
     """Rasa and rasa_sdk read ``LOG_LEVEL``; it is set from ``JIUYE_LOG_LEVEL`` (an own
@@ -203,8 +194,6 @@ def configure(level: str, stream: Any = None) -> None:
     """Logging for the processes we configure ourselves (``jiuye`` commands, the scheduler):
     redaction installed, one stream (stderr), ``level`` for Rasa and us, structlog rendered
     through logging (so its lines are redacted and filtered like any other)."""
-    import structlog
-
     install()
     logging.basicConfig(stream=stream or sys.stderr, level=level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

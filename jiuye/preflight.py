@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from jiuye.settings import Settings
+from policies_kb.loader import KnowledgeBaseError, load_documents
+from settings import Settings
+from settings.console import ConsoleConfig, console_enabled
 
 
 def problems(settings: Settings) -> Optional[str]:
-    from console.config import ConsoleConfig, console_enabled
-    from policies_kb.loader import KnowledgeBaseError, load_documents
-
     if console_enabled():
         try:
             ConsoleConfig.from_env()

@@ -19,6 +19,12 @@ import sys
 import time
 from typing import Dict, Iterator, List, Optional, Sequence
 
+import aiohttp
+from aiohttp import web
+
+from jiuye import log_privacy
+from settings import exit_on_bad_setting, log_level
+
 logger = logging.getLogger(__name__)
 
 BACKEND_HEADER = "X-Jiuye-Backend"
@@ -59,9 +65,6 @@ class RoundRobin:
 
 def make_app(backends: Sequence[str], down_seconds: float = 5.0, timeout: float = 60.0):
     """The aiohttp application (built on demand: nothing is imported or connected at import)."""
-    import aiohttp
-    from aiohttp import web
-
     balancer = RoundRobin(backends, down_seconds)
     app = web.Application(client_max_size=4 * 1024 * 1024)
 
@@ -99,8 +102,8 @@ def make_app(backends: Sequence[str], down_seconds: float = 5.0, timeout: float 
                 return web.Response(status=502, text="bad gateway", headers={BACKEND_HEADER: backend})
         return web.Response(status=502, text="no backend available")
 
-    app.on_startup.append(open_session)
-    app.on_cleanup.append(close_session)
+    app.on_startup.append(open_session)  # type: ignore[arg-type]  # aiohttp 3.9's Signal typing rejects plain handlers
+    app.on_cleanup.append(close_session)  # type: ignore[arg-type]
     app.router.add_get(HEALTH_PATH, health)
     app.router.add_route("*", "/{tail:.*}", forward)
     return app
@@ -113,12 +116,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--backend", action="append", required=True, help="base URL; repeat for each server")
     parser.add_argument("--down-seconds", type=float, default=5.0, help="skip a refusing backend this long")
     args = parser.parse_args(argv)
-    from jiuye import log_privacy
 
     log_privacy.install()
-    logging.basicConfig(stream=sys.stderr, level=log_privacy.log_level(),
+    with exit_on_bad_setting("jiuye proxy"):
+        level = log_level()
+    logging.basicConfig(stream=sys.stderr, level=level,
                         format="%(asctime)s %(levelname)s proxy: %(message)s")
-    from aiohttp import web
 
     web.run_app(make_app(args.backend, args.down_seconds), host=args.host, port=args.port, access_log=None,
                 print=None)

@@ -12,20 +12,27 @@ import os
 import sys
 from typing import List, Optional
 
+from jiuye import http_guard, log_privacy, rasa_patches
+from settings import check_settings, exit_on_bad_setting
+
 # Printed to stderr at start-up, so a server's log shows it runs patched (tests/topology checks it).
 BANNER = "jiuye: Rasa patches applied (cached action-response validator, event class lookup)"
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    from jiuye import http_guard, log_privacy, rasa_patches
-
     log_privacy.install()
-    log_privacy.apply_to_rasa(os.environ)
-    rasa_patches.apply()
+    with exit_on_bad_setting("jiuye rasa"):
+        check_settings()
+        log_privacy.apply_to_rasa(os.environ)
+    try:
+        rasa_patches.apply()
+    except rasa_patches.RasaVersionError as error:
+        print(f"jiuye rasa: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
     log_privacy.install_for_rasa()
     http_guard.install()
     print(BANNER, file=sys.stderr, flush=True)
-    from rasa.__main__ import main as rasa_cli
+    from rasa.__main__ import main as rasa_cli  # local: loads TensorFlow (tests import BANNER from here)
 
     sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
     rasa_cli()

@@ -18,11 +18,24 @@ patch remembers each class found; unknown names (and lookups answered with ``def
 through Rasa's walk, so errors, ``default`` and the legacy ``topic`` behave as before. The one
 difference: a subclass defined later that reuses a known type name is not picked up (Rasa's
 walk would take whichever it meets first; Rasa and this project define no such class).
+
+Both replace private Rasa internals, so ``apply`` refuses any Rasa but the one pinned in
+requirements.lock (``PINNED_RASA``): after an upgrade, read the patched methods again, then move
+the pin.
 """
 from __future__ import annotations
 
 import threading
 from typing import Any, Callable, Dict, Optional
+
+import rasa.version
+from jsonschema.validators import validator_for
+
+PINNED_RASA = "3.6.21"  # requirements.lock; tests/test_rasa_patches.py checks that they agree
+
+
+class RasaVersionError(RuntimeError):
+    """The installed Rasa is not the version these patches were checked against."""
 
 _lock = threading.Lock()
 _originals: Dict[str, Callable[..., Any]] = {}
@@ -34,7 +47,6 @@ def _cached_validator(spec_function: Callable[[], Dict[str, Any]]) -> Any:
     """The validator ``jsonschema.validate`` would build for this spec, built and checked once."""
     validator = _validators.get(spec_function)
     if validator is None:
-        from jsonschema.validators import validator_for
 
         spec = spec_function()
         cls = validator_for(spec)
@@ -70,8 +82,22 @@ def original_resolve_by_type() -> Optional[Callable[..., Any]]:
     return _originals.get("resolve_by_type")
 
 
+def check_rasa_version() -> None:
+    """Raise ``RasaVersionError`` unless the installed Rasa is ``PINNED_RASA``."""
+    installed = rasa.version.__version__
+    if installed != PINNED_RASA:
+        raise RasaVersionError(
+            f"jiuye.rasa_patches replaces internals of Rasa {PINNED_RASA} and refuses to patch Rasa {installed}: "
+            f"check RemoteAction._validate_action_result and Event.resolve_by_type in {installed}, then update "
+            f"PINNED_RASA / Rasa {installed} 与补丁核对过的版本 {PINNED_RASA} 不符，未打补丁"
+        )
+
+
 def apply() -> bool:
-    """Install the patches; idempotent and thread-safe. True when this call installed any."""
+    """Install the patches; idempotent and thread-safe. True when this call installed any.
+    Raises ``RasaVersionError`` (and changes nothing) on any Rasa but ``PINNED_RASA``."""
+    check_rasa_version()
+    # Local: rasa.core loads TensorFlow (seconds); importing this module must stay cheap.
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
 
@@ -79,18 +105,18 @@ def apply() -> bool:
     with _lock:
         if RemoteAction._validate_action_result is not _validate_action_result:
             _originals["validate_action_result"] = RemoteAction._validate_action_result
-            RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+            RemoteAction._validate_action_result = _validate_action_result
             installed = True
         if Event.resolve_by_type is not _resolve_by_type:
             _originals["resolve_by_type"] = Event.resolve_by_type
-            Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
+            Event.resolve_by_type = staticmethod(_resolve_by_type)
             installed = True
     return installed
 
 
 def applied() -> bool:
     """Both patches are in place."""
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import RemoteAction  # local: loads TensorFlow (see apply)
     from rasa.shared.core.events import Event
 
     return RemoteAction._validate_action_result is _validate_action_result and Event.resolve_by_type is _resolve_by_type

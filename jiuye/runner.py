@@ -14,9 +14,10 @@ from typing import IO, Dict, List, Mapping, Optional
 import yaml
 
 from bot import action_server
-from console.config import console_enabled
 from jiuye.endpoints import write_endpoints_file
-from jiuye.settings import PROJECT_DIR, Settings
+from registry.db import engine_for
+from settings import PROJECT_DIR, Settings
+from settings.console import console_enabled
 
 # Rasa's command line with jiuye.rasa_patches applied (jiuye/rasa_main.py), instead of the `rasa` script.
 REST_CHANNEL = "bot.rest_channel.RestInput"
@@ -60,8 +61,6 @@ def prepare_rasa(settings: Settings, action_url: str, env: Optional[Mapping[str,
     """Set-up for one Rasa server that uses an action server running elsewhere (`jiuye rasa`, one
     of several replicas): the registration database migrated (a bad DATABASE_URL fails here),
     endpoints and credentials written to the data directory. Returns the `rasa run` command line."""
-    from registry.db import engine_for
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine_for(settings.database_url)
     endpoints = write_endpoints_file(settings, action_url)
@@ -88,8 +87,6 @@ class Assistant:
 def start(settings: Settings, env: Optional[Mapping[str, str]] = None, log_to: Optional[IO] = None) -> Assistant:
     """Start the action server, then ``rasa run`` with ``env`` (default: this process's).
     The registration database is migrated first, so a bad DATABASE_URL fails here, once."""
-    from registry.db import engine_for
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine_for(settings.database_url)
     actions = action_server.start(settings.action_port, log_to=log_to, env=env)
@@ -113,7 +110,7 @@ def start_scheduler(env: Optional[Mapping[str, str]] = None, log_to: Optional[IO
     env = os.environ if env is None else env
     if env.get("JIUYE_SCHEDULER", "on").lower() == "off":
         return None
-    return subprocess.Popen([sys.executable, "-m", "scheduler.service"], cwd=PROJECT_DIR, env=dict(env),
+    return subprocess.Popen([sys.executable, "-m", "jiuye.scheduler_main"], cwd=PROJECT_DIR, env=dict(env),
                             stdout=log_to, stderr=subprocess.STDOUT if log_to else None)
 
 
@@ -123,7 +120,7 @@ def run(settings: Settings) -> int:
     children = assistant.children + ([("scheduler", scheduler)] if scheduler else [])
     stopping = False
 
-    def stop(signum, frame) -> None:  # noqa: ARG001
+    def stop(signum, frame) -> None:
         nonlocal stopping
         stopping = True
 

@@ -30,7 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Mapping, Optional
 
-from jiuye.settings import PROJECT_DIR, Settings
+from sqlalchemy.engine import make_url
+
+from bot.action_server import free_port
+from registry.db import engine_for
+from settings import PROJECT_DIR, Settings, load_settings
 
 # Rasa's own "/" (Hello from Rasa): a Rasa server listens only once the model is loaded and the
 # channels are up. (The REST channel is off on production servers, bot/rest_channel.py.)
@@ -126,7 +130,7 @@ class Topology:
 
 def _admin(admin_url: str, statement) -> None:
     """One statement on the admin database, outside a transaction (CREATE/DROP DATABASE)."""
-    import psycopg2
+    import psycopg2  # local: optional, PostgreSQL only
 
     connection = psycopg2.connect(admin_url, connect_timeout=3)
     connection.autocommit = True
@@ -142,8 +146,7 @@ def scratch_database(admin_url: str, prefix: str = "jiuye_topo_") -> Iterator[st
     """A new PostgreSQL database ``<prefix><random>`` on the server of ``admin_url`` (a role
     allowed to CREATE DATABASE), yielded as a URL and dropped, connections and all, at the end.
     Tests and benchmarks get a clean tracker store and ledger this way."""
-    from psycopg2 import sql
-    from sqlalchemy.engine import make_url
+    from psycopg2 import sql  # local: optional, PostgreSQL only
 
     name = f"{prefix}{uuid.uuid4().hex[:10]}"
     _admin(admin_url, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -178,9 +181,6 @@ def start(env: Mapping[str, str], rasa_servers: int = 2, proxy_port: Optional[in
     """Start every process at once (they load in parallel) and return without waiting: call
     ``wait_ready``. The ledger is migrated here first, so the servers do not queue on the
     migration lock and a bad DATABASE_URL fails before anything starts."""
-    from bot.action_server import free_port
-    from registry.db import engine_for
-
     settings = Settings.from_env(env)
     engine_for(settings.database_url).dispose()
     log_dir = settings.data_dir / "logs"
@@ -221,11 +221,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="jiuye topology")
     parser.add_argument("--rasa-servers", type=int, default=2)
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
+    settings = load_settings()
     topology = start(os.environ, args.rasa_servers, proxy_port=settings.port)
     stopping = False
 
-    def stop(signum, frame) -> None:  # noqa: ARG001
+    def stop(signum, frame) -> None:
         nonlocal stopping
         stopping = True
 

@@ -17,7 +17,7 @@ Across several Rasa servers this is as safe as Rasa's store and no safer: both r
 store serialising one conversation's turns, and keep nothing in memory between turns (a
 per-server cache of trackers or counts would go stale when the next turn lands on another server).
 
-Erasure (jiuye/erasure.py): a turn whose bot reply carries the withdrawal's mark is not written;
+Erasure (workflows/erasure.py): a turn whose bot reply carries the withdrawal's mark is not written;
 every stored event of the conversation is deleted instead (all sessions), in the turn, under its
 lock. The next message starts a new, empty conversation. SQLite files are opened with
 ``secure_delete`` (registry.db.harden_sqlite), so the deleted rows do not stay in free pages.
@@ -33,7 +33,8 @@ from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from jiuye import erasure
+from registry.db import harden_sqlite
+from workflows import erasure
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,6 @@ class BatchedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.engine.hide_parameters = True  # driver errors are logged: no event data in them
         if self.engine.dialect.name == "sqlite":
-            from registry.db import harden_sqlite
 
             harden_sqlite(self.engine)
 
@@ -92,7 +92,6 @@ class BatchedSQLTrackerStore(SQLTrackerStore):
 
 class ErasingInMemoryTrackerStore(InMemoryTrackerStore):
     """Rasa's in-memory tracker store, with the erasure of ``BatchedSQLTrackerStore``."""
-
     async def save(self, tracker: DialogueStateTracker) -> None:
         if erasure.requested_in_turn(tracker.events):
             self.store.pop(tracker.sender_id, None)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, List
 
-from jiuye.settings import PROJECT_DIR
+from settings import PROJECT_DIR
 
 NLU_DIR = PROJECT_DIR / "nlu"
 CONFIG = NLU_DIR / "config.yml"

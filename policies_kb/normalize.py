@@ -66,6 +66,7 @@ class TypoRepairer:
         self._by_key: Dict[str, str] = {}
         for term in sorted(self._terms):
             self._by_key.setdefault(_pinyin_key(term), term)
+        self._by_spelling = {key.replace(" ", ""): term for key, term in reversed(list(self._by_key.items()))}
 
     def _candidate(self, window: str) -> Optional[str]:
         if window in self._terms:
@@ -84,17 +85,9 @@ class TypoRepairer:
         """A Latin word that spells a policy term in toneless pinyin becomes that term (xiaowei →
         小微, danbao → 担保); a term of one syllable-pair at least, so English words stay."""
         def spell(match: "re.Match[str]") -> str:
-            word = match.group(0).lower()
-            return self._by_spelling().get(word, match.group(0))
+            return self._by_spelling.get(match.group(0).lower(), match.group(0))
 
         return _LATIN_WORD.sub(spell, text)
-
-    @functools.lru_cache(maxsize=1)
-    def _by_spelling(self) -> Dict[str, str]:
-        spelled: Dict[str, str] = {}
-        for key, term in self._by_key.items():
-            spelled.setdefault(key.replace(" ", ""), term)
-        return spelled
 
     def repair(self, text: str) -> str:
         def fix_run(match: "re.Match[str]") -> str:

@@ -12,13 +12,18 @@ import fcntl
 import threading
 import zlib
 from pathlib import Path
-from typing import Dict, Iterator, Optional, Type
+from typing import Any, Dict, Iterator, Optional, Type
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+from settings import PROJECT_DIR
+
+MIGRATIONS_DIR = PROJECT_DIR / "migrations"  # every package's tables, one chain (migrations/env.py)
 VERSION_TABLE = "registry_alembic_version"
 _LOCK_ID = zlib.crc32(b"jiuye-registry-migrations")
 
@@ -60,13 +65,22 @@ def make_engine(url: str, schema: Optional[str] = None) -> Engine:
     return engine
 
 
+def upsert_insert(session: Session, table: Any) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` clauses for this session's database (SQLite or PostgreSQL,
+    the two we run on)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"upserts need SQLite or PostgreSQL, not {dialect}")
+
+
 def session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
 def alembic_config(engine: Optional[Engine] = None):
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -76,7 +90,6 @@ def alembic_config(engine: Optional[Engine] = None):
 
 class LockBusy(RuntimeError):
     """Another process holds the lock (raised only when asked not to wait)."""
-
 
 @contextlib.contextmanager
 def _advisory_lock(connection: Connection, lock_id: int, wait: bool, busy: Type[LockBusy]) -> Iterator[None]:
@@ -129,14 +142,11 @@ def process_lock(engine: Engine, lock_id: int, file_suffix: str, wait: bool = Tr
 def migrate(engine: Engine, revision: str = "head") -> None:
     """``alembic upgrade <revision>`` on this engine's database; concurrent first starts (action
     server and channel process at once) take turns."""
-    from alembic import command
-
     config = alembic_config(engine)
-    with engine.connect() as connection:
-        with process_lock(engine, _LOCK_ID, "migrate-lock", connection=connection):
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            connection.commit()
+    with engine.connect() as connection, process_lock(engine, _LOCK_ID, "migrate-lock", connection=connection):
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
 
 
 def engine_for(url: str) -> Engine:

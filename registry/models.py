@@ -7,9 +7,20 @@ and ``id_masked`` are.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
@@ -21,7 +32,7 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-Base = declarative_base(metadata=MetaData(naming_convention=NAMING))
+Base: Any = declarative_base(metadata=MetaData(naming_convention=NAMING))  # Any: SQLAlchemy 1.4 has no typed base
 
 INTENTIONS = ("就业", "创业", "暂无就业意愿")
 HARDSHIPS = ("脱贫家庭", "零就业家庭", "残疾", "低保", "其他特殊困难", "无")
@@ -141,3 +152,17 @@ class VaultEntry(Base):
     id_cipher = Column(String(200), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     expires_at = Column(DateTime, nullable=False, index=True)
+
+
+class UnansweredQuestion(Base):
+    """A question that fell to the fallback, with ID and phone numbers taken out (written by
+    workflows.unanswered, read by the console; its table came with migration c01_console)."""
+
+    __tablename__ = "unanswered_questions"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    region = Column(String(20))
+    channel = Column(String(30))
+    kind = Column(String(20))  # the answer it got: unknown (handed over) or search (unsure match)
+    asked_at = Column(DateTime, nullable=False, default=utcnow, index=True)

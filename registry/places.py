@@ -46,7 +46,7 @@ def _index() -> Dict[str, County]:
     counties = [County(name, prefecture, province)
                 for province, prefectures in data.items()
                 for prefecture, names in prefectures.items() for name in names]
-    known = {n for n in regions._NAMES}  # every place name regions matches (provinces, cities, others)
+    known = set(regions._NAMES)  # every place name regions matches (provinces, cities, others)
     prefectures = {c.prefecture for c in counties} | set(data)
     index: Dict[str, County] = {c.name: c for c in counties}
     bare_count: Dict[str, int] = {}

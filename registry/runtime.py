@@ -7,6 +7,7 @@ from typing import Optional
 from registry.crypto import IdCipher
 from registry.db import engine_for
 from registry.store import RegistrationStore
+from settings import load_settings
 
 _store: Optional[RegistrationStore] = None
 _lock = threading.Lock()
@@ -17,9 +18,8 @@ def get_store() -> RegistrationStore:
     global _store
     with _lock:
         if _store is None:
-            from jiuye.settings import Settings
 
-            _store = RegistrationStore(engine_for(Settings.from_env().database_url), IdCipher.from_env())
+            _store = RegistrationStore(engine_for(load_settings().database_url), IdCipher.from_env())
         return _store
 
 

@@ -10,22 +10,27 @@ import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass, fields
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, List, Optional
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.identity import conversation_id
 from registry import idcard
 from registry.crypto import IdCipher
 from registry.db import session_factory
+from registry.identity import conversation_id
 from registry.models import (
-    INTENTIONS, SERVICE_KINDS, Consent, Registration, ServiceRecord, Subscription, VaultEntry, utcnow,
+    INTENTIONS,
+    SERVICE_KINDS,
+    Consent,
+    Registration,
+    ServiceRecord,
+    Subscription,
+    VaultEntry,
+    utcnow,
 )
-from scheduler import contacts
-from scheduler.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +107,16 @@ def new_reg_no(today: Optional[dt.date] = None) -> str:
 
 def new_ref() -> str:
     return "".join(secrets.choice(_BASE32.lower()) for _ in range(8))
+
+
+@dataclass(frozen=True)
+class Person:
+    """Whom a registration names, as the stores key them."""
+
+    registration_id: int
+    reg_no: str
+    channel: str
+    user_id: str
 
 
 class RegistrationStore:
@@ -192,33 +207,29 @@ class RegistrationStore:
             )
             return result.rowcount == 1
 
-    def withdraw(self, reg_no: str) -> bool:
-        """Delete the registration and everything that names the person (PIPL deletion): service
-        records, follow-up state (cascade), the chat identity's subscription, contact row, every
-        outbox row to them (sent ones keep the text and the id) and vault entries. Consents keep a
-        minimal audit (registration number, purpose, times)."""
-        with self._sessions.begin() as session:
-            row = session.execute(select(Registration).where(Registration.reg_no == reg_no)).scalar_one_or_none()
-            if row is None:
-                return False
-            channel, user_id = row.channel, row.sender_id
-            session.execute(delete(ServiceRecord).where(ServiceRecord.registration_id == row.id))
-            session.execute(delete(OutboxMessage).where(or_(
-                OutboxMessage.registration_id == row.id,
-                and_(OutboxMessage.channel == channel, OutboxMessage.user_id == user_id),
-            )))
-            session.execute(delete(Subscription).where(Subscription.channel == channel,
-                                                       Subscription.user_id == user_id))
-            contacts.delete(session, channel, user_id)
-            # the vault is keyed by the conversation id (<channel>:<user>, bot/identity.py)
-            session.execute(delete(VaultEntry).where(VaultEntry.sender_id == conversation_id(channel, user_id)))
-            session.execute(
-                update(Consent).where(Consent.reg_no == reg_no, Consent.withdrawn_at.is_(None))
-                .values(withdrawn_at=utcnow())
-            )
-            session.delete(row)
-            logger.info("registration %s withdrawn and deleted", reg_no)
-            return True
+    @property
+    def sessions(self) -> sessionmaker:
+        return self._sessions
+
+    def person(self, session: Session, reg_no: str) -> Optional[Person]:
+        """Who registration ``reg_no`` belongs to (for erasure across stores: workflows.erasure)."""
+        row = session.execute(select(Registration).where(Registration.reg_no == reg_no)).scalar_one_or_none()
+        return None if row is None else Person(row.id, reg_no, row.channel, row.sender_id)
+
+    def erase(self, session: Session, person: Person) -> None:
+        """Delete the registration and the registry's rows that name the person: service records,
+        the chat identity's subscription, vault entries (keyed by the conversation id,
+        registry/identity.py); consents keep a minimal audit (registration number, purpose, times).
+        Rows other stores keep are theirs to delete first (workflows.erasure.withdraw)."""
+        session.execute(delete(ServiceRecord).where(ServiceRecord.registration_id == person.registration_id))
+        session.execute(delete(Subscription).where(Subscription.channel == person.channel,
+                                                   Subscription.user_id == person.user_id))
+        session.execute(delete(VaultEntry).where(VaultEntry.sender_id == conversation_id(person.channel, person.user_id)))
+        session.execute(
+            update(Consent).where(Consent.reg_no == person.reg_no, Consent.withdrawn_at.is_(None))
+            .values(withdrawn_at=utcnow())
+        )
+        session.execute(delete(Registration).where(Registration.id == person.registration_id))
 
     def count(self) -> int:
         with self._sessions() as session:
@@ -270,41 +281,6 @@ class RegistrationStore:
                 .order_by(Registration.created_at, Registration.id)
             ).scalars()
             return [RegistrationView.of(r) for r in rows]
-
-    # -- subscriptions -----------------------------------------------------------------------
-
-    def subscribe(self, channel: str, user_id: str, region: Optional[str] = None,
-                  majors: Iterable[str] = (), channels: Iterable[str] = ()) -> None:
-        values = {"region": region, "majors": ",".join(majors) or None, "channels": ",".join(channels) or None,
-                  "active": True}
-        with self._sessions.begin() as session:
-            row = session.execute(
-                select(Subscription).where(Subscription.channel == channel, Subscription.user_id == user_id)
-            ).scalar_one_or_none()
-            if row is None:
-                session.add(Subscription(channel=channel, user_id=user_id, **values))
-            else:
-                for key, value in values.items():
-                    setattr(row, key, value)
-
-    def unsubscribe(self, channel: str, user_id: str) -> bool:
-        with self._sessions.begin() as session:
-            result = session.execute(
-                update(Subscription).where(Subscription.channel == channel, Subscription.user_id == user_id)
-                .values(active=False, updated_at=utcnow())
-            )
-            return result.rowcount == 1
-
-    def subscriptions(self, region: Optional[str] = None) -> List[Dict[str, object]]:
-        """Active subscriptions, optionally for one region (the scheduler's follow-up list)."""
-        query = select(Subscription).where(Subscription.active.is_(True))
-        if region:
-            query = query.where(Subscription.region == region)
-        with self._sessions() as session:
-            return [{"channel": s.channel, "user_id": s.user_id, "region": s.region,
-                     "majors": s.majors.split(",") if s.majors else [],
-                     "channels": s.channels.split(",") if s.channels else []}
-                    for s in session.execute(query.order_by(Subscription.id)).scalars()]
 
     # -- vault: ID numbers taken out of messages before they reach Rasa -----------------------
 

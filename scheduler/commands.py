@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scheduler import outbox, planner
-from scheduler.config import SchedulerConfig, offset_label
 from scheduler.fairs_import import find_fair, import_fairs, load_fairs
 from scheduler.matching import fair_subscribers
 from scheduler.messages import Rendered, fair_notice
 from scheduler.models import Campaign, Contact, FollowUp, JobFair, scheduler_jobs
+from settings.scheduler import SchedulerConfig, offset_label
 
 PREVIEW_RECIPIENTS = 50
 

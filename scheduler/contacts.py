@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import delete as sql_delete, select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.db import upsert_insert
 from scheduler import outbox
 from scheduler.models import Contact
 
@@ -17,13 +19,8 @@ WINDOW_MARGIN = dt.timedelta(minutes=10)
 
 
 def _upsert(session: Session, channel: str, user_id: str, now: dt.datetime, **values: Any) -> None:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     values["updated_at"] = now
-    statement = insert(Contact).values(channel=channel, user_id=user_id, **values)
+    statement = upsert_insert(session, Contact).values(channel=channel, user_id=user_id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["channel", "user_id"], set_=values))
 
 
@@ -49,7 +46,7 @@ def set_opted_out(session: Session, channel: str, user_id: str, opted_out: bool,
 
 
 def delete(session: Session, channel: str, user_id: str) -> None:
-    """Forget the user (withdrawal: registry.store.RegistrationStore.withdraw, the channels)."""
+    """Forget the user (withdrawal: workflows.erasure.withdraw, the channels)."""
     session.execute(sql_delete(Contact).where(Contact.channel == channel, Contact.user_id == user_id))
 
 

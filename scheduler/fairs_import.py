@@ -18,6 +18,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from policies_kb.regions import lookup
 from scheduler.models import JobFair
 
 _LIST_SPLIT = re.compile(r"[,，、;；|/]")
@@ -136,8 +137,6 @@ def _check(raw: Mapping[str, Any], tz: ZoneInfo) -> Tuple[List[Problem], Optiona
 
 def parse_fair(raw: Mapping[str, Any], tz: ZoneInfo) -> FairData:
     """One fair from a file row or a console form; raises FairInvalid listing every problem."""
-    from policies_kb.regions import lookup
-
     problems, starts_at, ends_at = _check(raw, tz)
     if problems or starts_at is None or ends_at is None:
         raise FairInvalid(problems)

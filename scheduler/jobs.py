@@ -15,8 +15,8 @@ from sqlalchemy.orm import sessionmaker
 
 from scheduler import planner
 from scheduler.clock import Clock
-from scheduler.config import SchedulerConfig
 from scheduler.sender import DrainStats, Sender
+from settings.scheduler import SchedulerConfig
 
 logger = logging.getLogger(__name__)
 

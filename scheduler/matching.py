@@ -9,6 +9,7 @@ from typing import Iterable, List, Optional, Sequence, Set, Tuple
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from policies_kb.regions import lookup, normalise
 from registry.models import Registration, Subscription
 from scheduler.fairs_import import split_list
 from scheduler.models import Contact, JobFair
@@ -26,8 +27,6 @@ class Place:
 
 def place_of(name: Optional[str]) -> Optional[Place]:
     """None for no place; unknown names are kept as a city so they can still match exactly."""
-    from policies_kb.regions import lookup, normalise
-
     if not name or not name.strip():
         return None
     region = lookup(name)

@@ -6,8 +6,20 @@ withdrawing a registration removes its follow-up state and its queued messages t
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Table, Text,
-    UniqueConstraint, Unicode,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    Unicode,
+    UniqueConstraint,
 )
 
 from registry.models import Base, utcnow

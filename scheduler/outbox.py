@@ -22,9 +22,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from registry.db import upsert_insert
 from scheduler.models import OUTBOX_STATES, OutboxMessage
 
 CHUNK = 1000
@@ -59,14 +60,7 @@ def new_owner() -> str:
 
 
 def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise RuntimeError(f"outbox needs SQLite or PostgreSQL, not {dialect}")
-    return insert(OutboxMessage).on_conflict_do_nothing(index_elements=["campaign", "recipient", "step"])
+    return upsert_insert(session, OutboxMessage).on_conflict_do_nothing(index_elements=["campaign", "recipient", "step"])
 
 
 def enqueue(session: Session, messages: Iterable[NewMessage], now: dt.datetime) -> None:
@@ -227,6 +221,15 @@ def sent_since(session: Session, since: dt.datetime) -> int:
         .where(OutboxMessage.state.in_(("in_doubt", "sending")), OutboxMessage.updated_at >= since)
     ).scalar_one()
     return int(sent) + int(doubtful)
+
+
+def delete_for(session: Session, registration_id: int, channel: str, user_id: str) -> None:
+    """Every row to a person (their registration's or their chat identity's), sent ones included:
+    withdrawal deletes the texts too (workflows.erasure.withdraw)."""
+    session.execute(delete(OutboxMessage).where(or_(
+        OutboxMessage.registration_id == registration_id,
+        and_(OutboxMessage.channel == channel, OutboxMessage.user_id == user_id),
+    )))
 
 
 def payload_of(message: OutboxMessage) -> Dict[str, Any]:

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from registry.models import Registration, ServiceRecord
 from scheduler import contacts, outbox
-from scheduler.config import SchedulerConfig, offset_label
 from scheduler.matching import DELIVERABLE, fair_subscribers, fairs_for_registration, unreachable
 from scheduler.models import Campaign, FollowUp, JobFair, OutboxMessage
+from settings.scheduler import SchedulerConfig, offset_label
 
 logger = logging.getLogger(__name__)
 
@@ -167,9 +167,10 @@ def plan_followups(session: Session, now: dt.datetime, config: SchedulerConfig) 
                 fairs = fairs_for_registration(session, reg, now, exclude=recommended[reg.id])[:RECOMMENDED_FAIRS]
                 if not fairs:
                     continue  # nothing to recommend yet: stays due until a matching fair is imported
-                payload = {"fair_ids": [f.id for f in fairs]}
+                fair_ids = [f.id for f in fairs]
+                payload = {"fair_ids": fair_ids}
                 expires = min(f.starts_at for f in fairs)
-                recommended[reg.id].extend(payload["fair_ids"])
+                recommended[reg.id].extend(fair_ids)
             outbox.enqueue(session, [outbox.NewMessage(
                 campaign=f"service:{reg.id}", step=step, kind="service", service_kind=kind, payload=payload,
                 expires_at=expires, **common,

@@ -10,17 +10,18 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from platforms.errors import Outcome, SendError
 from registry.models import Registration, ServiceRecord, Subscription
 from scheduler import contacts, messages, outbox
 from scheduler.clock import Clock
-from scheduler.config import SchedulerConfig
-from scheduler.models import FollowUp, JobFair, OutboxMessage
-from scheduler.transports import Outcome, SendError, Transport
+from scheduler.models import Contact, FollowUp, JobFair, OutboxMessage
+from scheduler.transports import Transport
+from settings.scheduler import SchedulerConfig
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class Claimed:
     registration_id: Optional[int]
     fair_id: Optional[int]
     service_kind: Optional[str]
-    payload: Dict[str, object]
+    payload: Dict[str, Any]
     attempts: int
     expires_at: Optional[dt.datetime]
 
@@ -142,7 +143,7 @@ def render(session: Session, item: Claimed, config: SchedulerConfig, now: dt.dat
     return messages.service(item.service_kind or "", fairs, config.tz), note
 
 
-def choose(item: Claimed, rendered: messages.Rendered, contact: Optional[object], config: SchedulerConfig,
+def choose(item: Claimed, rendered: messages.Rendered, contact: Optional[Contact], config: SchedulerConfig,
            transports: Dict[str, Transport], now: dt.datetime, force_template: bool = False) -> Plan:
     """Telegram: text. WeChat: a customer-service message within 48 h of the graduate's last
     message, else the template configured for this kind of message."""

@@ -1,28 +1,16 @@
-"""Thin adapters from the channel API clients (bot/wechat, bot/telegram) to what the sender
-needs: send a text or a template message, and classify every failure into one ``Outcome``."""
+"""Thin adapters from the platforms' API clients (platforms/) to what the sender needs: send a
+text or a template message, every failure classified into one ``Outcome`` (platforms/errors.py)."""
 from __future__ import annotations
 
-import enum
-from typing import Dict, Optional, Protocol
+from typing import Dict, Mapping, Optional, Protocol
 
-from bot.telegram.api_client import TelegramAPIError, TelegramClient
-from bot.wechat.api_client import WeChatClient
-from bot.wechat.errors import WeChatAPIError
+from telegram.error import TelegramError
 
-
-class Outcome(enum.Enum):
-    RETRY = "retry"                # transient: try again after a backoff
-    FALLBACK = "fallback"          # outside the 48 h window: send as a template message
-    RECIPIENT_GONE = "recipient_gone"  # unfollowed / invalid user / bot blocked: stop everything to them
-    QUOTA = "quota"                # the platform's daily quota: stop sending until tomorrow
-    DEAD = "dead"                  # this message cannot be sent (bad template, bad request)
-    IN_DOUBT = "in_doubt"          # the request left and no answer came: may have been delivered
-
-
-class SendError(Exception):
-    def __init__(self, outcome: Outcome, reason: str, block_reason: Optional[str] = None):
-        super().__init__(reason)
-        self.outcome, self.reason, self.block_reason = outcome, reason, block_reason
+from platforms.errors import Outcome, SendError, WeChatAPIError, classify_telegram, classify_wechat
+from platforms.telegram import TelegramClient
+from platforms.wechat import WeChatClient
+from platforms.wechat_token import token_store
+from settings.channels import TelegramConfig, WeChatConfig
 
 
 class Transport(Protocol):
@@ -37,31 +25,6 @@ class Transport(Protocol):
 
     async def close(self) -> None:
         ...
-
-
-# errcode → (outcome, recipient block reason). Codes not listed are DEAD.
-WECHAT_OUTCOMES: Dict[int, tuple] = {
-    -1: (Outcome.RETRY, None),          # system busy
-    -2: (Outcome.RETRY, None),          # could not connect: the request never left
-    45011: (Outcome.RETRY, None),       # API called too often
-    40001: (Outcome.RETRY, None),       # token trouble the client could not fix at once
-    40014: (Outcome.RETRY, None),
-    42001: (Outcome.RETRY, None),
-    -3: (Outcome.IN_DOUBT, None),       # timed out waiting for the answer
-    -4: (Outcome.IN_DOUBT, None),       # connection broke after sending
-    45015: (Outcome.FALLBACK, None),    # outside the 48 h customer-service window
-    45047: (Outcome.FALLBACK, None),    # customer-service message limit in this window
-    45009: (Outcome.QUOTA, None),       # daily API quota reached
-    43004: (Outcome.RECIPIENT_GONE, "unfollowed"),
-    40003: (Outcome.RECIPIENT_GONE, "invalid_user"),
-}
-
-
-def classify_wechat(exc: WeChatAPIError) -> SendError:
-    if exc.errcode <= -500:  # HTTP 5xx from WeChat
-        return SendError(Outcome.RETRY, str(exc))
-    outcome, block = WECHAT_OUTCOMES.get(exc.errcode, (Outcome.DEAD, None))
-    return SendError(outcome, f"wechat {exc.errcode}: {exc.errmsg}", block)
 
 
 class WeChatTransport:
@@ -87,19 +50,6 @@ class WeChatTransport:
         await self.client.close()
 
 
-def classify_telegram(exc: TelegramAPIError) -> SendError:
-    reason = f"telegram {exc.code}: {exc.description}"
-    if exc.code == -2:
-        return SendError(Outcome.IN_DOUBT, reason)
-    if exc.code == -1 or exc.code == 429 or exc.code >= 500:
-        return SendError(Outcome.RETRY, reason)
-    if exc.code == 403:
-        return SendError(Outcome.RECIPIENT_GONE, reason, "bot_blocked")
-    if exc.code == 400 and "chat not found" in exc.description.lower():
-        return SendError(Outcome.RECIPIENT_GONE, reason, "invalid_user")
-    return SendError(Outcome.DEAD, reason)
-
-
 class TelegramTransport:
     channel = "telegram"
     supports_templates = False
@@ -114,7 +64,7 @@ class TelegramTransport:
             raise SendError(Outcome.RECIPIENT_GONE, f"not a Telegram chat id: {user_id!r}", "invalid_user") from None
         try:
             await self.client.send_message(chat_id, text)
-        except TelegramAPIError as exc:
+        except TelegramError as exc:
             raise classify_telegram(exc) from None
 
     async def send_template(self, user_id: str, template_id: str, data: Dict[str, Dict[str, str]]) -> None:
@@ -124,12 +74,8 @@ class TelegramTransport:
         await self.client.close()
 
 
-def from_env(env=None) -> Dict[str, Transport]:
+def from_env(env: Optional[Mapping[str, str]] = None) -> Dict[str, Transport]:
     """The channels configured in the environment (WECHAT_APPID/SECRET, TELEGRAM_TOKEN)."""
-    from bot.telegram.config import TelegramConfig
-    from bot.wechat.config import WeChatConfig
-    from bot.wechat.token_store import token_store
-
     transports: Dict[str, Transport] = {}
     wechat = WeChatConfig.from_env(env)
     if wechat.appid and wechat.app_secret:

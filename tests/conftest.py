@@ -11,6 +11,16 @@ SEEDS = Path(os.environ.get("JIUYE_SEEDS_DIR") or ROOT.parent / "shared" / "seed
 SHARED = SEEDS.parent
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Each test parses the environment it set up (settings.load_settings() caches per process)."""
+    from settings import reload_settings
+
+    reload_settings()
+    yield
+    reload_settings()
+
+
 @pytest.fixture(scope="session")
 def kb():
     from policies_kb.kb import KnowledgeBase

@@ -1,4 +1,4 @@
-"""Conversation ids (bot/identity.py): built by the channels, split by the actions; the channel is
+"""Conversation ids (registry/identity.py): built by the channels, split by the actions; the channel is
 always the part before the first colon, so no sender can step into another channel's namespace."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.identity import MAX_USER_CHARS, UNKNOWN, Identity, conversation_id, split, valid_user
+from registry.identity import MAX_USER_CHARS, UNKNOWN, Identity, conversation_id, split, valid_user
 
 
 @pytest.mark.parametrize("channel, user", [("wechat", "oAbC-123_x"), ("telegram", "-1001234"), ("rest", "wechat:o1"),
@@ -30,8 +30,8 @@ def test_user_parts_are_short_and_printable():
 
 
 def test_jiuye_ask_refuses_an_unusable_sender_before_loading_anything():
-    from bot.local_assistant import LocalAssistant
-    from jiuye.settings import Settings
+    from jiuye.local_assistant import LocalAssistant
+    from settings import Settings
 
     with pytest.raises(ValueError, match="sender"):
         asyncio.run(LocalAssistant(Settings.from_env({})).ask("你好", "x" * 101))

@@ -2,6 +2,7 @@
 Rasa server is started with."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 from jsonschema import ValidationError
 
 from jiuye import rasa_patches
+from jiuye.rasa_main import BANNER
+from tests.conftest import ROOT
 from tests.support.action_responses import POLICY_ANSWER_IN_FORM
 
 # What our action server sends back for a policy question inside a form (events and a payload).
@@ -78,6 +81,7 @@ def test_validator_is_built_and_schema_checked_once(remote_action, monkeypatch):
 
 def test_rasa_main_applies_the_patches_before_rasas_command_line(monkeypatch, capsys):
     import rasa.__main__
+
     from jiuye import rasa_main
 
     seen = {}
@@ -100,7 +104,7 @@ def test_rasa_main_runs_rasas_real_command_line():
 
 def test_runner_and_topology_start_rasa_through_the_patched_entry_point(tmp_path):
     from jiuye.runner import prepare_rasa, rasa_command
-    from jiuye.settings import Settings
+    from settings import Settings
 
     settings = Settings.from_env({"JIUYE_DATA_DIR": str(tmp_path), "PORT": "5123"})
     command = rasa_command(settings, tmp_path / "endpoints.yml", tmp_path / "credentials.yml")
@@ -113,10 +117,10 @@ def test_runner_and_topology_start_rasa_through_the_patched_entry_point(tmp_path
 def test_in_process_agent_endpoints_apply_the_patches(tmp_path, monkeypatch):
     """`jiuye ask` builds its agent from jiuye.endpoints.available_endpoints."""
     from rasa.core.actions.action import RemoteAction
-    from jiuye.endpoints import available_endpoints
-    from jiuye.settings import Settings
-
     from rasa.shared.core.events import Event
+
+    from jiuye.endpoints import available_endpoints
+    from settings import Settings
 
     original = rasa_patches.original_validate_action_result()
     if original is not None:  # undo an earlier test's patches for this test only
@@ -152,3 +156,35 @@ def test_unknown_event_names_behave_as_in_rasa():
         assert resolve("topic") is None  # Rasa's legacy TopicSet
         assert resolve("no_such_event", UserUttered) is UserUttered
     assert "no_such_event" not in rasa_patches._event_classes  # defaults are not remembered
+
+
+def test_the_pinned_rasa_is_the_one_requirements_lock_installs():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    assert f"rasa=={rasa_patches.PINNED_RASA}" in lock
+
+
+def test_apply_refuses_any_other_rasa_and_patches_nothing(monkeypatch):
+    import rasa.version
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
+
+    rasa_patches.apply()  # then put Rasa's own methods back for this test only
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasa_patches.original_validate_action_result())
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(rasa_patches.original_resolve_by_type()))
+    assert not rasa_patches.applied()
+    for other in ("3.6.20", "3.7.0", "3.6.21rc1"):
+        monkeypatch.setattr(rasa.version, "__version__", other)
+        with pytest.raises(rasa_patches.RasaVersionError, match=f"refuses to patch Rasa {other}"):
+            rasa_patches.apply()
+        assert not rasa_patches.applied()
+    monkeypatch.setattr(rasa.version, "__version__", rasa_patches.PINNED_RASA)
+    assert rasa_patches.apply() is True and rasa_patches.applied()
+
+
+def test_rasa_main_stops_with_one_line_on_another_rasa():
+    program = "import rasa.version; rasa.version.__version__ = '3.7.0'\nfrom jiuye import rasa_main; rasa_main.main(['--version'])\n"
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("jiuye rasa: jiuye.rasa_patches replaces internals of Rasa 3.6.21")
+    assert BANNER not in done.stderr

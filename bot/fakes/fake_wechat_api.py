@@ -1,5 +1,6 @@
-"""The WeChat API endpoints the channel uses: /cgi-bin/token, /cgi-bin/message/custom/send and
-/cgi-bin/message/template/send, with access tokens that really expire when told to."""
+"""The WeChat API endpoints we use: /cgi-bin/token, /cgi-bin/message/custom/send,
+/cgi-bin/message/template/send and /cgi-bin/menu/create, with access tokens that really expire
+when told to."""
 from __future__ import annotations
 
 import itertools
@@ -9,6 +10,7 @@ from bot.fakes.loopback import Answer, LoopbackServer, Recorded
 
 OK = {"errcode": 0, "errmsg": "ok"}
 SENDS = ("/cgi-bin/message/custom/send", "/cgi-bin/message/template/send")
+MENU = "/cgi-bin/menu/create"
 
 
 class FakeWeChatAPI(LoopbackServer):
@@ -18,6 +20,7 @@ class FakeWeChatAPI(LoopbackServer):
         self._serial = itertools.count(1)
         self.valid_tokens: Set[str] = set()
         self.token_fetches = 0
+        self.menu: Optional[Dict[str, Any]] = None  # the last menu created
 
     def revoke_tokens(self) -> None:
         """Every issued token stops working (as when another party fetched a new one)."""
@@ -31,9 +34,12 @@ class FakeWeChatAPI(LoopbackServer):
     def _handle(self, request: Recorded) -> Answer:
         if request.path == "/cgi-bin/token":
             return self._token(request.query)
-        if request.path in SENDS:
+        if request.path in (*SENDS, MENU):
             if request.query.get("access_token") not in self.valid_tokens:
                 return 200, {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"}
+            if request.path == MENU:
+                self.menu = request.json
+                return 200, dict(OK)
             if request.path.endswith("template/send"):
                 return 200, dict(OK, msgid=next(self._serial))
             return 200, dict(OK)

@@ -8,7 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional, Pattern, Tuple
+from typing import Any, Dict, List, Optional, Pattern, Tuple, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -40,6 +40,9 @@ class Fault:
 Answer = Tuple[int, Dict[str, Any]]
 
 
+_Server = TypeVar("_Server", bound="LoopbackServer")
+
+
 class LoopbackServer:
     """Subclasses implement ``handle(request) -> (status, json)`` (thread-safe: requests are
     served concurrently; take ``self._lock`` around shared state). Use as a context manager."""
@@ -55,9 +58,9 @@ class LoopbackServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
-    def start(self) -> "LoopbackServer":
+    def start(self: _Server) -> _Server:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=type(self).__name__, daemon=True)
         self._thread.start()
         return self
@@ -66,7 +69,7 @@ class LoopbackServer:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self: _Server) -> _Server:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -140,7 +143,7 @@ class LoopbackServer:
 
             do_GET = do_POST = _serve
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output clean
+            def log_message(self, format: str, *args: Any) -> None:
                 return None
 
         return Handler

@@ -15,22 +15,23 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import ChatMemberUpdated, Message
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.channel_base import ChannelBase
 from bot.compare import same
 from bot.dedupe import DEFERRED, OutcomeStore
-from bot.identity import TELEGRAM
 from bot.reachability import Reachability
 from bot.reply_split import split
-from bot.telegram.api_client import TelegramAPIError, TelegramClient
-from bot.telegram.config import TelegramConfig
 from bot.telegram.inbound import chat_of, parse_update, usable_message
-from scheduler.transports import classify_telegram
+from platforms.errors import classify_telegram
+from platforms.telegram import TelegramClient
+from registry.identity import TELEGRAM
+from settings.channels import TelegramConfig
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = TELEGRAM  # conversations are telegram:<chat id> (bot/identity.py)
+CHANNEL = TELEGRAM  # conversations are telegram:<chat id> (registry/identity.py)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_LIMIT_CHARS = 4096
 
@@ -107,7 +108,7 @@ class TelegramInput(ChannelBase[TelegramClient]):
             text = await self._reply(message, on_new_message)
             for part in split(text, TELEGRAM_LIMIT_CHARS, len):
                 await self.client.send_message(chat_id, part)
-        except TelegramAPIError as exc:
+        except TelegramError as exc:
             logger.error("telegram update %s: reply not sent: %s", update_id, exc)
             self.gone(str(chat_id), classify_telegram(exc).block_reason)
         except Exception:

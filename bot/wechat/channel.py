@@ -19,22 +19,21 @@ from wechatpy.replies import TextReply
 from bot import texts
 from bot.channel_base import ChannelBase
 from bot.dedupe import OutcomeStore
-from bot.identity import WECHAT
 from bot.reachability import Reachability
 from bot.reply_split import fits, split
-from bot.wechat.api_client import WeChatClient
-from bot.wechat.config import WeChatConfig
 from bot.wechat.crypto import MessageCrypto, encrypted_field
-from bot.wechat.errors import Action, WeChatAPIError
 from bot.wechat.exchange import answer_once
 from bot.wechat.inbound import Inbound, UnreadablePush, parse_push, read
 from bot.wechat.signature import SignatureRefused, check_signature
-from bot.wechat.token_store import token_store
-from scheduler.transports import classify_wechat
+from platforms.errors import Action, WeChatAPIError, classify_wechat
+from platforms.wechat import WeChatClient
+from platforms.wechat_token import token_store
+from registry.identity import WECHAT
+from settings.channels import WeChatConfig
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = WECHAT  # conversations are wechat:<openid> (bot/identity.py)
+CHANNEL = WECHAT  # conversations are wechat:<openid> (registry/identity.py)
 
 
 class WeChatInput(ChannelBase[WeChatClient]):

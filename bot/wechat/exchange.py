@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Awaitable, Callable, Optional, Set
+from typing import Any, Awaitable, Callable, Coroutine, Optional, Set
 
 from bot.dedupe import DEFERRED, PASSIVE, PROCESSING, OutcomeStore
 
 logger = logging.getLogger(__name__)
 
-Produce = Callable[[], Awaitable[str]]
+Produce = Callable[[], Coroutine[Any, Any, str]]
 Deliver = Callable[[str], Awaitable[None]]
 
 _background: Set[asyncio.Task] = set()

@@ -11,7 +11,7 @@ from wechatpy import parse_message
 from wechatpy.messages import BaseMessage, UnknownMessage
 
 from bot import texts
-from bot.identity import valid_user
+from registry.identity import valid_user
 
 
 @dataclass(frozen=True)

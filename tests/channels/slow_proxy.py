@@ -9,7 +9,7 @@ import time
 import httpx
 
 from bot.fakes.loopback import Answer, LoopbackServer, Recorded
-from bot.identity import split
+from registry.identity import split
 
 
 class SlowActionProxy(LoopbackServer):

@@ -27,7 +27,7 @@ class Stack(LiveAssistant):
 
     def user_turns(self, sender_id: str) -> int:
         """User messages the dialogue processed in conversation ``sender_id`` (``wechat:<openid>``,
-        ``telegram:<chat id>``…: bot/identity.py), from the SQL tracker store."""
+        ``telegram:<chat id>``…: registry/identity.py), from the SQL tracker store."""
         with sqlite3.connect(self.settings.data_dir / "tracker.db") as db:
             return db.execute(
                 "SELECT count(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (sender_id,)

@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 import time
 from dataclasses import replace
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -19,7 +18,6 @@ from bot.fakes.fake_wechat_api import FakeWeChatAPI
 from bot.fakes.wechat_simulator import WeChatSimulator
 from bot.reachability import Reachability
 from bot.telegram.channel import SECRET_HEADER, TelegramInput
-from bot.telegram.config import TelegramConfig
 from bot.wechat.channel import WeChatInput
 from bot.wechat.inbound import read
 from registry.db import dispose_all, engine_for, session_factory
@@ -27,6 +25,7 @@ from registry.models import utcnow
 from scheduler import contacts, matching, outbox, sender
 from scheduler.messages import Rendered
 from scheduler.models import OutboxMessage
+from settings.channels import TelegramConfig
 from tests.channels.sanic_harness import ChannelServer
 from tests.channels.test_wechat_channel import TOKEN, ScriptedDialogue, config_for, wait_for
 from tests.scheduler.helpers import add_fair, add_subscriber, make_config

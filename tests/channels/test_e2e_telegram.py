@@ -7,8 +7,8 @@ import time
 import httpx
 import pytest
 
-from bot.telegram.channel import HELP_TEXT, SECRET_HEADER, START_TEXT
 from bot import texts
+from bot.telegram.channel import HELP_TEXT, SECRET_HEADER, START_TEXT
 from tests.channels.stack import TELEGRAM_SECRET
 
 pytestmark = pytest.mark.e2e
@@ -72,8 +72,8 @@ def test_redelivered_update_is_answered_once(tg):
 def test_commands(tg):
     stack, api = tg
     from registry.db import engine_for, session_factory
-    from scheduler import contacts
     from registry.models import Subscription
+    from scheduler import contacts
 
     def state():
         with session_factory(engine_for(stack.env["DATABASE_URL"]))() as session:

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from bot.fakes.wechat_simulator import WeChatSimulator
 from bot import texts
+from bot.fakes.wechat_simulator import WeChatSimulator
 from bot.wechat.signature import sign
 from tests.channels.stack import WECHAT_TOKEN
 

@@ -4,7 +4,7 @@ first, a token is required when configured, and only this machine is served with
 from __future__ import annotations
 
 import time
-from typing import Any, List
+from typing import Any, ClassVar, List, Optional
 
 import httpx
 import pytest
@@ -31,7 +31,7 @@ def dialogue() -> Recorder:
     return Recorder()
 
 
-def serve(dialogue: Recorder, token: str = None) -> ChannelServer:
+def serve(dialogue: Recorder, token: Optional[str] = None) -> ChannelServer:
     server = ChannelServer(RestInput(RestConfig(token=token)), dialogue)
     http_guard.limit(server.app)  # as every Rasa server is (jiuye.rasa_main)
     return server
@@ -86,7 +86,7 @@ def test_without_a_token_only_loopback_clients_are_served(dialogue):
     channel = RestInput(RestConfig(token=None))
 
     class Request:
-        headers: dict = {}
+        headers: ClassVar[dict] = {}
 
         def __init__(self, ip: str):
             self.ip = ip

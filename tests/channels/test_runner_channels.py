@@ -5,8 +5,7 @@ from __future__ import annotations
 import yaml
 
 from jiuye.runner import channel_credentials, write_credentials_file
-from jiuye.settings import Settings
-
+from settings import Settings
 
 WECHAT, TELEGRAM = "bot.wechat.channel.WeChatInput", "bot.telegram.channel.TelegramInput"
 REST = "bot.rest_channel.RestInput"  # our REST channel: namespaced senders, input guard, token

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from bot.fakes.fake_wechat_api import FakeWeChatAPI
-from bot.wechat.api_client import WeChatClient
-from bot.wechat.errors import Action, WeChatAPIError, action_for
-from bot.wechat.token_store import MemoryTokenStore, RedisTokenStore
+from platforms.errors import Action, WeChatAPIError, action_for
+from platforms.wechat import WeChatClient
+from platforms.wechat_token import MemoryTokenStore, RedisTokenStore
 from tests.channels.conftest import run
 
 

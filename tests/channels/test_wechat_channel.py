@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bot import texts
 from bot.fakes.fake_wechat_api import FakeWeChatAPI
 from bot.fakes.wechat_simulator import WeChatSimulator
-from bot import texts
-from bot.wechat.channel import WeChatInput
-from bot.wechat.config import WeChatConfig
 from bot.reply_split import WECHAT_LIMIT_BYTES, utf8_size
+from bot.wechat.channel import WeChatInput
+from settings.channels import WeChatConfig
 from tests.channels.sanic_harness import ChannelServer
 
 TOKEN = "harness_token"

@@ -7,9 +7,9 @@ import time
 import httpx
 import pytest
 
+from bot import texts
 from bot.fakes.fake_wechat_api import FakeWeChatAPI
 from bot.fakes.wechat_simulator import WeChatSimulator
-from bot import texts
 from bot.wechat.channel import WeChatInput
 from tests.channels.sanic_harness import ChannelServer
 from tests.channels.test_wechat_channel import TOKEN, ScriptedDialogue, config_for, wait_for

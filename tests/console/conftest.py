@@ -7,10 +7,10 @@ import secrets
 
 import pytest
 
-from console.config import ConsoleConfig
 from registry.crypto import IdCipher
 from registry.db import make_engine, migrate
 from registry.store import RegistrationStore
+from settings.console import ConsoleConfig
 from tests.console.helpers import PASSWORD, SUPERVISOR_NAME, ConsoleServer
 
 

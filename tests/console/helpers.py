@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
-from bot.local_assistant import Reply
+from bot.turn import Reply
 from registry.store import RegistrationData, RegistrationStore
 from tests.registry.helpers import make_id
 from tests.support.sanic_server import LoopbackSanic

@@ -11,7 +11,7 @@ from typing import Dict
 
 import pytest
 
-from jiuye.settings import PROJECT_DIR
+from settings import PROJECT_DIR
 from tests.conftest import in_ci
 from tests.support.live import MODEL, LiveAssistant
 from tests.support.live import assistant_env as support_env

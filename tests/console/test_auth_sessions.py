@@ -7,9 +7,9 @@ import pytest
 from sanic.response import HTTPResponse
 
 from console import audit, auth, csrf, sessions
-from console.config import ConsoleConfig
 from console.models import StaffSession
 from registry.models import utcnow
+from settings.console import ConsoleConfig
 from tests.console.helpers import PASSWORD
 
 FAST = dict(n=2 ** 10, r=8, p=1)  # cheap parameters where only the format is under test

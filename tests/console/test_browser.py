@@ -155,10 +155,10 @@ def test_look_up_a_registration_reveal_the_id_and_record_a_service(page, shots, 
 def test_behind_and_unanswered_pages(page, shots, assistant, ledger):
     import datetime as dt
 
-    from console import unanswered
     from registry.db import session_factory
     from registry.models import Registration
     from tests.registry.helpers import make_id
+    from workflows import unanswered
 
     late = register(ledger, id_number=make_id(birth="20000202"), name="李四", phone="13800002222")
     with session_factory(ledger.engine).begin() as session:
@@ -186,7 +186,8 @@ def test_log_out(page):
 
 
 def test_live_server_refuses_anonymous_requests_on_every_route(assistant):
-    from console.channel import ConsoleInput, is_public
+    from console.channel import ConsoleInput
+    from console.routing import is_public
 
     async def unused(message):  # pragma: no cover - never called: nothing gets past the guard
         raise AssertionError

@@ -13,7 +13,7 @@ import requests
 from sqlalchemy import func, select
 
 from console import audit
-from console.channel import is_public
+from console.routing import is_public
 from tests.console.helpers import SUPERVISOR_NAME, csrf_from, login, routes
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -72,8 +72,8 @@ def field_html(page: str, name: str) -> str:
 
 def test_create_a_fair_and_see_its_recipients_and_exact_notice(server, http, services, subscribers):
     from scheduler.commands import preview_text
-    from scheduler.config import SchedulerConfig
     from scheduler.messages import fair_notice
+    from settings.scheduler import SchedulerConfig
 
     response = create(http, server)
     assert response.status_code == 303
@@ -160,8 +160,8 @@ def test_edit_a_fair_keeps_its_code_and_is_audited(server, http, services):
 
 def test_editing_a_notified_fair_warns_shows_what_was_sent_and_sends_nothing_twice(server, http, services, subscribers):
     from scheduler import planner
-    from scheduler.config import QuietHours, SchedulerConfig
     from scheduler.models import OutboxMessage
+    from settings.scheduler import QuietHours, SchedulerConfig
 
     config = SchedulerConfig(quiet=QuietHours.parse("off", TZ))
     now = dt.datetime.utcnow().replace(second=0, microsecond=0)

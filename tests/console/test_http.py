@@ -9,14 +9,24 @@ import pytest
 import requests
 
 from actions import answering
-from bot.local_assistant import Reply
-from console import audit, unanswered
-from console.channel import is_public
+from bot.turn import Reply
+from console import audit
+from console.routing import is_public
 from policies_kb.regions import Region
-from tests.registry.helpers import make_id
 from tests.console.helpers import (
-    ID_NUMBER, PHONE, SUPERVISOR_NAME, ConsoleServer, ScriptedDialogue, concrete, csrf_from, login, register, routes,
+    ID_NUMBER,
+    PHONE,
+    SUPERVISOR_NAME,
+    ConsoleServer,
+    ScriptedDialogue,
+    concrete,
+    csrf_from,
+    login,
+    register,
+    routes,
 )
+from tests.registry.helpers import make_id
+from workflows import unanswered
 
 QUESTION = "吉林两个人合伙创业能贷多少"
 

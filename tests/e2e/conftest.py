@@ -11,7 +11,7 @@ from typing import Dict, Iterable, List
 
 import pytest
 
-from jiuye.settings import PROJECT_DIR, Settings
+from settings import PROJECT_DIR, Settings
 
 JIUYE = str(Path(sys.executable).with_name("jiuye"))
 

@@ -5,7 +5,7 @@ import subprocess
 
 import yaml
 
-from jiuye.settings import PROJECT_DIR
+from settings import PROJECT_DIR
 from tests.e2e.conftest import JIUYE, run_jsonl
 
 

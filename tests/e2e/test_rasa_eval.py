@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jiuye.settings import PROJECT_DIR
+from settings import PROJECT_DIR
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 NLU_TESTS = PROJECT_DIR / "tests" / "nlu"

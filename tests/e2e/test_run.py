@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 from bot.action_server import free_port
-from jiuye.settings import PROJECT_DIR
+from settings import PROJECT_DIR
 from tests.e2e.conftest import JIUYE
 
 

@@ -13,11 +13,11 @@ from typing import Dict, Iterator, List, Sequence, Tuple
 
 import pytest
 
-from bot.redaction import ID_LIKE
-from jiuye.settings import Settings
 from registry.crypto import IdCipher
 from registry.db import make_engine
+from registry.redaction import ID_LIKE
 from registry.store import RegistrationStore
+from settings import Settings
 from tests.conftest import ROOT, in_ci
 from tests.support.postgres import dump_rows, scratch_database
 

@@ -8,11 +8,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import registration_fields as f
 from actions.registration_actions import (
-    NO_CONSENT_REPLY, ActionRegistrationCancel, ActionRegistrationInform, ActionRegistrationSavedAlready, ActionRegistrationStatus,
-    ActionRegistrationSubmit, ActionRegistrationUpdate, ActionRegistrationWithdraw, ActionRegistrationWithdrawAsk,
+    NO_CONSENT_REPLY,
+    ActionRegistrationCancel,
+    ActionRegistrationInform,
+    ActionRegistrationSavedAlready,
+    ActionRegistrationStatus,
+    ActionRegistrationSubmit,
+    ActionRegistrationUpdate,
+    ActionRegistrationWithdraw,
+    ActionRegistrationWithdrawAsk,
 )
 from actions.registration_form import ActionAskRegConfirm, ActionRegistrationCorrect
-from bot.redaction import first_reference, redact_id_numbers
+from registry.redaction import first_reference, redact_id_numbers
 from tests.registration.conftest import make_tracker, rendered
 from tests.registry.helpers import make_id
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import registration_fields as f
 from actions.registration_form import ValidateRegistrationForm
-from bot.redaction import redact_id_numbers
+from registry.redaction import redact_id_numbers
 from tests.registration.conftest import make_tracker, rendered
 from tests.registry.helpers import make_id
 

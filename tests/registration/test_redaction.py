@@ -1,7 +1,7 @@
-"""bot/redaction.py: ID-like tokens leave the message before Rasa sees it."""
+"""registry/redaction.py: ID-like tokens leave the message before Rasa sees it."""
 from __future__ import annotations
 
-from bot.redaction import UNAVAILABLE, first_reference, redact_id_numbers
+from registry.redaction import UNAVAILABLE, first_reference, redact_id_numbers
 from tests.registry.helpers import make_id
 
 NUMBER = make_id()
@@ -45,8 +45,9 @@ def test_vault_failure_drops_the_number(caplog):
 def test_rest_channel_redacts_before_rasa(ledger):
     import asyncio
 
-    from bot.rest_channel import RestConfig, RestInput
     from rasa.shared.utils.common import class_from_module_path
+
+    from bot.rest_channel import RestConfig, RestInput
 
     assert class_from_module_path("bot.rest_channel.RestInput") is RestInput
     seen = []

@@ -12,6 +12,7 @@ from registry.store import RegistrationStore
 from tests.registry.helpers import migrated_sqlite
 from tests.support.postgres import migrated_schema
 
+
 @pytest.fixture
 def cipher() -> IdCipher:
     return IdCipher({1: secrets.token_bytes(32)})

@@ -1,5 +1,5 @@
 """Migration i001: Rasa's tracker rows (table ``events``, when it shares the ledger's database)
-and ID-vault entries move to namespaced conversation ids (<channel>:<user>, bot/identity.py);
+and ID-vault entries move to namespaced conversation ids (<channel>:<user>, registry/identity.py);
 the ledger's (channel, user) pairs are left as they are. On SQLite and on PostgreSQL."""
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_old_conversations_and_vault_entries_get_their_channel(engine):
 
 
 def test_ledger_pairs_are_unchanged_and_found_by_the_new_ids(engine):
-    from bot.identity import split
+    from registry.identity import split
     from tests.registry.test_store import data
 
     store = RegistrationStore(engine, IdCipher({1: secrets.token_bytes(32)}))

@@ -1,5 +1,5 @@
 """RegistrationStore on SQLite and PostgreSQL: saving, duplicates, updates, withdrawal, the
-1311×N ledger, subscriptions, the vault and key rotation."""
+1311×N ledger, the vault and key rotation (withdrawal: tests/workflows/test_erasure.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from registry.crypto import IdCipher
-from registry.models import Consent, Registration, ServiceRecord
+from registry.models import Registration
 from registry.store import RegistrationData, RegistrationStore
 from tests.registry.helpers import make_id
 
@@ -84,23 +84,6 @@ def test_update_answers_the_graduate_may_change(store):
     assert store.update_fields("JY00000000XXXXXX", phone="15079112345") is False
 
 
-def test_withdraw_deletes_personal_data_and_keeps_a_consent_audit(store, engine):
-    reg_no = store.register(data(), ID_A, "cli", "s1").reg_no
-    store.add_service(reg_no, "career_guidance", dt.date(2024, 7, 1), "长春市就业服务局 王老师")
-    store.subscribe("cli", "s1", region="长春", majors=["计算机"])
-    assert store.withdraw(reg_no) is True
-    assert store.get(reg_no) is None and store.count() == 0
-    with engine.connect() as connection:
-        assert connection.execute(select(ServiceRecord.__table__)).all() == []
-        consents = connection.execute(select(Consent.__table__)).mappings().all()
-    assert len(consents) == 1 and consents[0]["reg_no"] == reg_no and consents[0]["withdrawn_at"] is not None
-    assert store.subscriptions() == []
-    assert store.withdraw(reg_no) is False
-    # the person may register again afterwards, as a new registration
-    again = store.register(data(), ID_A, "cli", "s1")
-    assert again.updated is False and again.reg_no != reg_no
-
-
 def test_hardship_flags_one_to_one_and_ledger_groups_by_intention(store):
     a = store.register(data(hardship="低保,残疾"), ID_A, "cli", "s1")
     b = store.register(data(name="李四", intention="创业", hardship="无"), ID_B, "cli", "s2")
@@ -124,15 +107,6 @@ def test_service_ledger_records_1311n_services(store):
         store.add_service(reg_no, "free_lunch", dt.date(2024, 7, 1), "x")
     with pytest.raises(LookupError):
         store.add_service("JY00000000XXXXXX", "career_guidance", dt.date(2024, 7, 1), "x")
-
-
-def test_subscriptions(store):
-    store.subscribe("wechat", "u1", region="长春", majors=["会计", "金融"], channels=["wechat"])
-    store.subscribe("telegram", "u2", region="南昌")
-    store.subscribe("wechat", "u1", region="吉林市")  # updates, no duplicate
-    assert [s["user_id"] for s in store.subscriptions(region="吉林市")] == ["u1"]
-    assert store.unsubscribe("telegram", "u2") is True
-    assert [s["user_id"] for s in store.subscriptions()] == ["u1"]
 
 
 def test_vault_is_per_sender_and_expires(store, engine):
@@ -172,7 +146,7 @@ def test_key_rotation_reencrypts_and_keeps_duplicates_found(store, engine):
 
 def test_migrations_match_the_models(engine):
     """Every table on the shared metadata (ledger, console, scheduler) as autogenerate sees it
-    through registry/migrations/env.py: no operation left to generate."""
+    through migrations/env.py: no operation left to generate."""
     from alembic import command
 
     from registry.db import alembic_config
@@ -195,48 +169,12 @@ def test_alembic_cli_sees_every_table(tmp_path, sqlite_template):
     root = Path(__file__).resolve().parents[2]
     url = migrated_sqlite(tmp_path / "cli.db", sqlite_template)
     result = subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", str(root / "registry" / "alembic.ini"), "check"],
+        [sys.executable, "-m", "alembic", "-c", str(root / "migrations" / "alembic.ini"), "check"],
         env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url, "HOME": str(tmp_path)},
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "No new upgrade operations detected" in result.stdout + result.stderr
-
-
-def test_withdraw_removes_the_scheduler_state_naming_the_person(store, engine):
-    """Contact row, subscription, follow-up, every outbox row to the person (queued or sent, by
-    registration or by recipient), vault entries: gone. Another person's rows stay."""
-    from scheduler import contacts, outbox
-    from scheduler.models import Contact, FollowUp, OutboxMessage
-
-    now = dt.datetime(2024, 7, 1, 9, 0)
-    reg_no = store.register(data(), ID_A, "wechat", "o_person").reg_no
-    store.register(data(name="李四"), ID_B, "wechat", "o_other")
-    store.subscribe("wechat", "o_person", region="长春")
-    store.subscribe("wechat", "o_other", region="长春")
-    store.vault_put("wechat:o_person", ID_B)  # the vault is keyed by the conversation id
-    store.vault_put("rest:o_person", ID_B)  # another channel's user of the same name
-    sessions = store._sessions
-    with sessions.begin() as session:
-        reg_id = session.execute(select(Registration.id).where(Registration.reg_no == reg_no)).scalar_one()
-        session.add(FollowUp(registration_id=reg_id, next_checkin_at=now))
-        for user in ("o_person", "o_other"):
-            contacts.record_inbound(session, "wechat", user, now)
-            outbox.enqueue(session, [outbox.NewMessage(campaign="fair:1", step="notice", kind="fair_notice",
-                                                       channel="wechat", user_id=user, not_before=now)], now)
-        outbox.enqueue(session, [outbox.NewMessage(campaign="checkin:1", step="1", kind="checkin", channel="wechat",
-                                                   user_id="o_person", registration_id=reg_id, not_before=now)], now)
-        session.execute(OutboxMessage.__table__.update().where(OutboxMessage.campaign == "checkin:1")
-                        .values(state="sent", body="您好张三"))
-    assert store.withdraw(reg_no) is True
-    with engine.connect() as connection:
-        left = lambda column: {r[0] for r in connection.execute(select(column))}  # noqa: E731
-        assert left(Contact.user_id) == {"o_other"}
-        assert left(OutboxMessage.user_id) == {"o_other"}
-        assert left(FollowUp.registration_id) == set()
-    assert [s["user_id"] for s in store.subscriptions()] == ["o_other"]
-    assert store.vault_discard("wechat:o_person") == 0
-    assert store.vault_discard("rest:o_person") == 1
 
 
 def test_engine_for_migrates_once_per_process(tmp_path):

@@ -2,14 +2,14 @@
 reachable — pytest.fail in CI if not), a frozen clock, and a sender wired to recording transports."""
 from __future__ import annotations
 
-
 import pytest
 
 from registry.db import make_engine, migrate, session_factory
 from scheduler.clock import FrozenClock
 from scheduler.sender import Sender
-from tests.support.postgres import migrated_schema
 from tests.scheduler.helpers import RecordingTransport, local, make_config
+from tests.support.postgres import migrated_schema
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):

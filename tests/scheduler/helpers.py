@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 from zoneinfo import ZoneInfo
 
+from platforms.errors import Outcome, SendError
 from registry.models import Registration, Subscription
-from scheduler.config import QuietHours, SchedulerConfig
 from scheduler.models import JobFair
-from scheduler.transports import Outcome, SendError
+from settings.scheduler import QuietHours, SchedulerConfig
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _serial = itertools.count(1)

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from registry.db import session_factory
 from registry.models import Registration, Subscription
 from scheduler import outbox
-from scheduler.config import QuietHours, SchedulerConfig, parse_offset
 from scheduler.fairs_import import load_fairs
 from scheduler.models import Contact, FollowUp, JobFair, OutboxMessage
+from settings.scheduler import QuietHours, SchedulerConfig, parse_offset
 from tests.scheduler.helpers import add_registration, local
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def tracker(sender: str, text: str, intent: str, entities=()) -> Tracker:
     message = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": list(entities)}
     events = [{"event": "user", "text": text, "parse_data": message, "input_channel": "wechat"}]
-    return Tracker(f"wechat:{sender}", {}, message, events, False, None, {}, "action_listen")  # bot/identity.py
+    return Tracker(f"wechat:{sender}", {}, message, events, False, None, {}, "action_listen")  # registry/identity.py
 
 
 @pytest.fixture

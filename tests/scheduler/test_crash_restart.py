@@ -1,6 +1,6 @@
 """kill -9 mid-broadcast and restart: the fake WeChat API receives each notice exactly once.
 
-The scheduler runs as a real subprocess (``python -m scheduler.service``: APScheduler, persistent
+The scheduler runs as a real subprocess (``python -m jiuye.scheduler_main``: APScheduler, persistent
 job store, outbox) against the loopback fake WeChat API, which delays every send so the kill
 lands while requests are in flight.
 """
@@ -43,7 +43,7 @@ def scheduler_env(database_url: str, fake: FakeWeChatAPI, data_dir: Path) -> dic
 
 def start(env: dict, log: Path) -> subprocess.Popen:
     handle = log.open("ab")
-    return subprocess.Popen([sys.executable, "-m", "scheduler.service"], cwd=ROOT, env=env, stdout=handle,
+    return subprocess.Popen([sys.executable, "-m", "jiuye.scheduler_main"], cwd=ROOT, env=env, stdout=handle,
                             stderr=subprocess.STDOUT)
 
 

@@ -9,8 +9,8 @@ from collections import Counter
 from sqlalchemy import select
 
 from bot.fakes.fake_wechat_api import FakeWeChatAPI
-from bot.wechat.api_client import WeChatClient
-from bot.wechat.token_store import MemoryTokenStore
+from platforms.wechat import WeChatClient
+from platforms.wechat_token import MemoryTokenStore
 from registry.models import ServiceRecord
 from scheduler import contacts, planner
 from scheduler.models import FollowUp, OutboxMessage

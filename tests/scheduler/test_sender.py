@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
+from platforms.errors import Outcome
 from scheduler import contacts, outbox
 from scheduler.models import Contact, OutboxMessage
-from scheduler.transports import Outcome
 from tests.scheduler.helpers import add_fair, add_subscriber, local
-
-import pytest
 
 
 @pytest.fixture

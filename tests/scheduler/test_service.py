@@ -11,9 +11,8 @@ def test_only_one_scheduler_holds_the_lock(engine):
     assert is_running(engine) is False
     with single_instance(engine):
         assert is_running(engine) is True
-        with pytest.raises(AlreadyRunning):
-            with single_instance(engine):
-                pass
+        with pytest.raises(AlreadyRunning), single_instance(engine):
+            pass
     assert is_running(engine) is False
 
 

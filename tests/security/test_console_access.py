@@ -25,14 +25,14 @@ import yaml
 from sqlalchemy import select, text
 
 from console import accounts, audit, auth, throttle
-from console.channel import is_public, supervisor_action
-from console.config import ConsoleConfig
 from console.models import LoginLock
+from console.routing import is_public, supervisor_action
 from console.services import ConsoleServices
 from registry.crypto import IdCipher
 from registry.db import alembic_config, dispose_all, make_engine
 from registry.models import utcnow
 from registry.store import RegistrationStore
+from settings.console import ConsoleConfig
 from tests.conftest import ROOT
 from tests.console.helpers import ID_NUMBER, PASSWORD, ConsoleServer, concrete, csrf_from, login, register, routes
 from tests.registry.conftest import engine, sqlite_template  # noqa: F401  (migrated ledger: SQLite, PostgreSQL)
@@ -191,7 +191,7 @@ def test_forwarded_for_is_honoured_only_for_the_configured_hop_count(engine, kb,
 
 def test_the_address_setting_is_validated_at_start(monkeypatch):
     from jiuye.preflight import problems
-    from jiuye.settings import Settings
+    from settings import Settings
 
     assert ConsoleConfig.from_env({}).proxies_count == 0
     assert ConsoleConfig.from_env({"JIUYE_PROXIES_COUNT": "2"}).proxies_count == 2

@@ -16,11 +16,11 @@ from typing import List
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.identity import WECHAT, conversation_id
 from bot.dedupe import DEFERRED, PASSIVE, PROCESSING, RedisOutcomeStore, SqliteOutcomeStore
 from bot.wechat.exchange import answer_once
-from jiuye import erasure
+from registry.identity import WECHAT, conversation_id
 from tests.security import registration_run as rr
+from workflows import erasure
 
 W, K = rr.WITHDRAWS, rr.KEEPS
 
@@ -72,7 +72,7 @@ def test_the_tracker_keeps_only_the_new_conversation_and_the_contact_is_gone(wit
         with engine.connect() as connection:
             texts = connection.execute(text(
                 "SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"),
-                {"s": conversation_id(WECHAT, W.openid)},  # conversations are wechat:<openid> (bot/identity.py)
+                {"s": conversation_id(WECHAT, W.openid)},  # conversations are wechat:<openid> (registry/identity.py)
             ).scalars().all()
     finally:
         engine.dispose()

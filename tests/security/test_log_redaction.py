@@ -70,13 +70,15 @@ def test_a_bad_log_level_stops_with_one_line(tmp_path):
                           text=True, timeout=120,
                           env=dict(os.environ, JIUYE_LOG_LEVEL="LOUD", PYTHONPATH=str(ROOT),
                                    DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}"))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "JIUYE_LOG_LEVEL='LOUD' is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "jiuye: 配置错误 JIUYE_LOG_LEVEL='LOUD'：应为以下之一：DEBUG, INFO, WARNING, ERROR, CRITICAL"
+        " / bad setting JIUYE_LOG_LEVEL='LOUD': must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"]
 
 
 def test_the_scheduler_process_redacts_its_log(tmp_path):
     program = (
-        "import logging, scheduler.service as s\n"
+        "import logging, jiuye.scheduler_main as s\n"
         "def engine(url):\n"
         "    logging.getLogger('scheduler.x').debug('to %s %s', '13687654321', 'reg_name: 欧阳明远')\n"
         "    raise SystemExit(0)\n"

@@ -10,7 +10,7 @@ from typing import IO, Dict
 
 from bot.action_server import free_port
 from jiuye import runner
-from jiuye.settings import PROJECT_DIR, Settings
+from settings import PROJECT_DIR, Settings
 
 MODEL = Path(os.environ.get("JIUYE_MODEL") or PROJECT_DIR / "models" / "jiuye.tar.gz")
 

@@ -48,7 +48,7 @@ class Turn:
 
 
 def stored_turns(database_url: str, sender: str) -> List[Turn]:
-    """The conversation ``sender`` (``rest:<id>``…, bot/identity.py) from the SQL tracker store,
+    """The conversation ``sender`` (``rest:<id>``…, registry/identity.py) from the SQL tracker store,
     split at user messages."""
     engine = create_engine(database_url, future=True)
     try:
@@ -65,9 +65,8 @@ def stored_turns(database_url: str, sender: str) -> List[Turn]:
             turns.append(Turn(json.loads(data).get("text") or "", timestamp))
         elif turns:
             turn = turns[-1]
-            if type_name == "bot":
-                if json.loads(data).get("text"):
-                    turn.bot_texts.append(json.loads(data)["text"])
+            if type_name == "bot" and json.loads(data).get("text"):
+                turn.bot_texts.append(json.loads(data)["text"])
             if type_name == "action":
                 turn.last_action = action_name
             turn.last_timestamp = timestamp

@@ -86,7 +86,7 @@ def test_image_runs_as_non_root_with_a_health_check_and_no_secrets():
 def test_image_commands_exist_in_the_cli():
     from jiuye.cli import build_parser
 
-    commands = build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse has no public API
+    commands = build_parser()._subparsers._group_actions[0].choices
     for command in APP_ROLES.values():
         assert command[0] in commands
 
@@ -100,3 +100,14 @@ def test_kubernetes_files_keep_one_scheduler_and_take_secrets_from_secrets():
     for variable in values["extraEnv"]:
         if SECRET_NAMES.search(variable["name"]) or variable["name"] in ("DATABASE_URL", "REDIS_URL"):
             assert "valueFrom" in variable and "value" not in variable, variable["name"]
+
+
+def test_image_copies_every_package_and_the_migrations():
+    """A package left out of the image fails only there (the image trains and runs from source)."""
+    import tomli  # Python 3.10: no tomllib
+
+    dockerfile = (DOCKER / "Dockerfile").read_text(encoding="utf-8")
+    copied = {line.split()[1] for line in dockerfile.splitlines() if line.startswith("COPY ")}
+    with open(DOCKER.parent / "pyproject.toml", "rb") as handle:
+        packages = [p.rstrip("*") for p in tomli.load(handle)["tool"]["setuptools"]["packages"]["find"]["include"]]
+    assert set(packages) | {"migrations", "nlu"} <= copied

@@ -1,16 +1,20 @@
 """Every entry point gets the atomic Redis lock store from jiuye.endpoints (no per-command swap)."""
 from __future__ import annotations
 
+import importlib
+
 import yaml
 
 from jiuye.endpoints import ATOMIC_LOCK_STORE, available_endpoints, lock_store_config, write_endpoints_file
-from jiuye.settings import Settings
+from jiuye.lock_store import AtomicRedisLockStore
+from settings import Settings
 
 REDIS_ENV = {"REDIS_URL": "redis://:pw@127.0.0.1:6380/3"}
 
 
 def test_lock_store_config_names_the_atomic_store_with_rasas_redis_keys():
-    assert ATOMIC_LOCK_STORE == "jiuye.lock_store.AtomicRedisLockStore"
+    module, name = ATOMIC_LOCK_STORE.rsplit(".", 1)  # Rasa imports the class by this dotted name
+    assert getattr(importlib.import_module(module), name) is AtomicRedisLockStore
     assert lock_store_config(REDIS_ENV["REDIS_URL"]) == {
         "type": ATOMIC_LOCK_STORE, "url": "127.0.0.1", "port": 6380, "db": 3, "password": "pw"}
     assert lock_store_config(None) is None  # no Redis: Rasa's in-memory store (one process only)

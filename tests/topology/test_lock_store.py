@@ -2,6 +2,7 @@
 situation of several Rasa servers; Rasa's own RedisLockStore hands out duplicate tickets here)."""
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import time
 import uuid
@@ -76,7 +77,7 @@ def test_lock_is_held_by_one_process_at_a_time_and_removed_after(conversation):
 
     spans = sorted(s for batch in _in_processes(_hold, conversation, 15) for s in batch)
     assert len(spans) == 45
-    for (_, end), (start, _) in zip(spans, spans[1:]):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert start >= end, "two processes held the lock at once"
     assert redis.Redis(db=REDIS_DB).get(f"lock:{conversation}") is None
 

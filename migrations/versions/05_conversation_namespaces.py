@@ -1,4 +1,4 @@
-"""conversation ids get their channel's namespace: <channel>:<user> (bot/identity.py)
+"""conversation ids get their channel's namespace: <channel>:<user> (registry/identity.py)
 
 Until now Rasa's sender id was the bare platform id (an openid, a Telegram chat id, whatever a
 REST client sent), so one conversation could be shared by several channels. Conversations are
@@ -42,7 +42,7 @@ branch_labels = None
 depends_on = None
 
 CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,29}$")
-# bot.identity's names as they were when this migration was written (migrations do not import
+# registry.identity's names as they were when this migration was written (migrations do not import
 # application code, which may change after them).
 UNKNOWN = "unknown"
 NAMESPACES = ("wechat", "telegram", "rest", "cli", "console", UNKNOWN)

@@ -1,5 +1,7 @@
-"""Alembic environment for the registration ledger. Uses the connection handed over by
-``registry.db.migrate`` when there is one, else ``sqlalchemy.url`` / DATABASE_URL."""
+"""Alembic environment for every table (registry, scheduler and console share one ``Base`` and one
+chain of revisions; files in versions/ are numbered in chain order). At the top level because it
+imports every package's models. Uses the connection handed over by ``registry.db.migrate`` when
+there is one, else ``sqlalchemy.url`` / DATABASE_URL."""
 from __future__ import annotations
 
 from alembic import context
@@ -8,15 +10,14 @@ import console.models  # noqa: F401  (their tables share Base.metadata: autogene
 import scheduler.models  # noqa: F401
 from registry.db import VERSION_TABLE, make_engine
 from registry.models import Base
+from settings import load_settings
 
 config = context.config
 target_metadata = Base.metadata
 
 
 def _url() -> str:
-    from jiuye.settings import Settings
-
-    return config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+    return config.get_main_option("sqlalchemy.url") or load_settings().database_url
 
 
 def run_migrations_offline() -> None:

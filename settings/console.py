@@ -25,18 +25,11 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from settings import parse
+
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, not {raw!r}")
-    return value
+    return parse.integer(env, name, default, minimum=minimum)
 
 
 @dataclass(frozen=True)
@@ -54,10 +47,8 @@ class ConsoleConfig:
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "ConsoleConfig":
         env = os.environ if env is None else env
-        secure = (env.get("JIUYE_CONSOLE_COOKIE_SECURE") or "auto").strip().lower()
-        secure = {"1": "always", "true": "always", "0": "never", "false": "never"}.get(secure, secure)
-        if secure not in ("auto", "always", "never"):
-            raise ValueError("JIUYE_CONSOLE_COOKIE_SECURE must be auto, 1 or 0")
+        secure = parse.choice(env, "JIUYE_CONSOLE_COOKIE_SECURE", "auto", ("auto", "always", "never"),
+                              aliases={"1": "always", "true": "always", "0": "never", "false": "never"})
         return cls(
             cookie_secure=secure,
             session_lifetime=dt.timedelta(hours=_int(env, "JIUYE_CONSOLE_SESSION_HOURS", 8)),

@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 import httpx
 
-from bot.wechat.errors import Action, WeChatAPIError, action_for
-from bot.wechat.token_store import TokenStore
+from platforms.errors import Action, WeChatAPIError, action_for
+from platforms.wechat_token import TokenStore
 
 logger = logging.getLogger(__name__)
 
 TOKEN_MARGIN = 300  # renew 5 minutes early: WeChat accepts the old token that long after a refresh
+
+# Custom-menu rules (公众号 自定义菜单): at most 3 top-level buttons of at most 16 bytes (4 Chinese
+# characters), each with at most 5 sub-buttons of at most 60 bytes; a button without sub-buttons
+# needs a type, CLICK buttons a key (at most 128 bytes), VIEW buttons a url.
+MENU_TOP, MENU_SUB, MENU_TOP_BYTES, MENU_SUB_BYTES, MENU_KEY_BYTES = 3, 5, 16, 60, 128
 
 
 def quiet_http_logs() -> None:
@@ -97,9 +102,10 @@ class WeChatClient:
             except httpx.HTTPError as exc:
                 error = WeChatAPIError(-4, type(exc).__name__, Action.RETRY if idempotent else Action.GIVE_UP)
             else:
-                error = _error_of(response)
-                if error is None:
+                answered = _error_of(response)
+                if answered is None:
                     return response.json()
+                error = answered
             logger.warning("wechat %s attempt %d/%d: %s", path, attempt, self.attempts, error)
             if error.action is not Action.RETRY:
                 raise error
@@ -110,6 +116,10 @@ class WeChatClient:
     async def send_text(self, openid: str, text: str) -> None:
         """A customer-service (客服) text message."""
         await self.call("/cgi-bin/message/custom/send", {"touser": openid, "msgtype": "text", "text": {"content": text}})
+
+    async def create_menu(self, menu: Dict[str, Any]) -> None:
+        """Replace the 公众号's custom menu (takes effect for users within minutes)."""
+        await self.call("/cgi-bin/menu/create", menu)
 
     async def send_template(self, openid: str, template_id: str, data: Dict[str, Dict[str, str]]) -> None:
         await self.call("/cgi-bin/message/template/send", {"touser": openid, "template_id": template_id, "data": data})
@@ -128,3 +138,44 @@ def _error_of(response: httpx.Response) -> Optional[WeChatAPIError]:
     if errcode == 0:
         return None
     return WeChatAPIError(errcode, str(data.get("errmsg", "")), action_for(errcode))
+
+
+def menu_problems(menu: Any, known_keys: Iterable[str]) -> List[str]:
+    """What is wrong with a custom menu (``{"button": [...]}``) by WeChat's rules and for us: a
+    CLICK key the channel does not answer (``known_keys``) is refused, so menu and channel agree."""
+    known = set(known_keys)
+    if not isinstance(menu, dict) or not isinstance(menu.get("button"), list) or not menu["button"]:
+        return ["the menu needs a non-empty list `button`"]
+    problems: List[str] = []
+    if len(menu["button"]) > MENU_TOP:
+        problems.append(f"at most {MENU_TOP} top-level buttons, not {len(menu['button'])}")
+
+    def check(button: Any, where: str, max_bytes: int, may_have_subs: bool) -> None:
+        if not isinstance(button, dict):
+            problems.append(f"{where}: not a mapping")
+            return
+        name = str(button.get("name") or "")
+        if not name or len(name.encode("utf-8")) > max_bytes:
+            problems.append(f"{where}: name {name!r} must be 1-{max_bytes} bytes")
+        subs = button.get("sub_button")
+        if subs:
+            if not may_have_subs or not isinstance(subs, list) or len(subs) > MENU_SUB:
+                problems.append(f"{where}: at most {MENU_SUB} sub-buttons, and only on a top-level button")
+                return
+            for n, sub in enumerate(subs, 1):
+                check(sub, f"{where}.{n}", MENU_SUB_BYTES, False)
+            return
+        kind = button.get("type")
+        if kind == "click":
+            key = str(button.get("key") or "")
+            if key not in known or len(key.encode("utf-8")) > MENU_KEY_BYTES:
+                problems.append(f"{where}: click key {key!r} is not one the channel answers ({', '.join(sorted(known))})")
+        elif kind == "view":
+            if not str(button.get("url") or "").startswith(("http://", "https://")):
+                problems.append(f"{where}: a view button needs an http(s) url")
+        else:
+            problems.append(f"{where}: type must be click or view (with key or url), not {kind!r}")
+
+    for n, button in enumerate(menu["button"], 1):
+        check(button, f"button {n}", MENU_TOP_BYTES, True)
+    return problems

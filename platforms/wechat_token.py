@@ -60,7 +60,7 @@ class MemoryTokenStore:
 
 class RedisTokenStore:
     def __init__(self, redis_url: str, key: str, lock_timeout: float = 30.0):
-        import redis.asyncio as aioredis
+        import redis.asyncio as aioredis  # local: optional, only with REDIS_URL
 
         self._redis = aioredis.from_url(redis_url, decode_responses=True, socket_timeout=3, socket_connect_timeout=3)
         self._key = key

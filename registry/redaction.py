@@ -15,6 +15,7 @@ import re
 from typing import Optional
 
 from registry.idcard import ID_WRITTEN
+from registry.runtime import get_store
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ def redact_id_numbers(text: str, sender_id: str, store=None) -> str:
         nonlocal store
         try:
             if store is None:
-                from registry.runtime import get_store
 
                 store = get_store()
             return reference_text(store.vault_put(sender_id, re.sub(r"[ \-]", "", match.group(0)).upper()))

@@ -8,7 +8,7 @@
 | JIUYE_FOLLOWUP_DAYS | 14 | days between follow-up check-ins |
 | WECHAT_TEMPLATE_FAIR | unset | template id for job-fair notices outside the 48 h window |
 | WECHAT_TEMPLATE_FOLLOWUP | unset | template id for check-ins and 1311×N services outside the 48 h window |
-| JIUYE_SEND_RATE | 20 | messages per second, all channels together (Telegram allows ~30/s) |
+| JIUYE_SEND_RATE | 20 | messages per second, all channels together (Telegram allows ~30/s); 0 for no limit |
 | JIUYE_DAILY_CAP | 80000 | messages per local day (WeChat template messages: ~100,000/day) |
 | JIUYE_SEND_CONCURRENCY | 4 | sends in flight at once |
 | JIUYE_SEND_MAX_ATTEMPTS | 6 | attempts for transient errors before a message is dead |
@@ -24,7 +24,9 @@ import os
 import re
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Tuple
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from settings import parse
 
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -95,6 +97,7 @@ class QuietHours:
         if not self.is_quiet(utc):
             return utc
         local = self._local(utc)
+        assert self.end is not None  # is_quiet: never quiet without a window
         end = local.replace(hour=self.end.hour, minute=self.end.minute, second=0, microsecond=0)
         if end <= local:
             end += dt.timedelta(days=1)
@@ -122,23 +125,39 @@ class SchedulerConfig:
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "SchedulerConfig":
         env = os.environ if env is None else env
-        tz = ZoneInfo(env.get("JIUYE_TIMEZONE") or "Asia/Shanghai")
-        offsets = tuple(parse_offset(part) for part in (env.get("JIUYE_FAIR_OFFSETS") or "3d,1d").split(",") if part.strip())
+        zone = parse.text(env, "JIUYE_TIMEZONE", "Asia/Shanghai") or "Asia/Shanghai"
+        try:
+            tz = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise parse.SettingsError("JIUYE_TIMEZONE", zone, "时区名，如 Asia/Shanghai",
+                                      "must be a time zone name such as Asia/Shanghai") from None
+        offsets_text = parse.text(env, "JIUYE_FAIR_OFFSETS", "3d,1d") or "3d,1d"
+        try:
+            offsets = tuple(parse_offset(part) for part in offsets_text.split(",") if part.strip())
+        except ValueError:
+            raise parse.SettingsError("JIUYE_FAIR_OFFSETS", offsets_text, "以逗号分隔的时长，如 3d,12h,30m",
+                                      "must be durations separated by commas, e.g. 3d,12h,30m") from None
+        quiet_text = env.get("JIUYE_QUIET_HOURS", "22:00-08:00")
+        try:
+            quiet = QuietHours.parse(quiet_text, tz)
+        except ValueError:
+            raise parse.SettingsError("JIUYE_QUIET_HOURS", quiet_text, " HH:MM-HH:MM 或 off",
+                                      "must be HH:MM-HH:MM or off") from None
         return cls(
             tz=tz,
-            quiet=QuietHours.parse(env.get("JIUYE_QUIET_HOURS", "22:00-08:00"), tz),
+            quiet=quiet,
             fair_offsets=tuple(sorted(set(offsets), reverse=True)),
-            followup_interval=dt.timedelta(days=float(env.get("JIUYE_FOLLOWUP_DAYS") or 14)),
-            template_fair=env.get("WECHAT_TEMPLATE_FAIR") or None,
-            template_followup=env.get("WECHAT_TEMPLATE_FOLLOWUP") or None,
-            send_rate=float(env.get("JIUYE_SEND_RATE") or 20),
-            daily_cap=int(env.get("JIUYE_DAILY_CAP") or 80000),
-            concurrency=max(1, int(env.get("JIUYE_SEND_CONCURRENCY") or 4)),
-            max_attempts=max(1, int(env.get("JIUYE_SEND_MAX_ATTEMPTS") or 6)),
-            backoff=dt.timedelta(seconds=float(env.get("JIUYE_SEND_BACKOFF") or 30)),
-            plan_interval=float(env.get("JIUYE_PLAN_INTERVAL") or 60),
-            drain_interval=float(env.get("JIUYE_DRAIN_INTERVAL") or 5),
-            lease=dt.timedelta(seconds=float(env.get("JIUYE_LEASE_SECONDS") or 120)),
+            followup_interval=dt.timedelta(days=parse.number(env, "JIUYE_FOLLOWUP_DAYS", 14, exclusive=True)),
+            template_fair=parse.text(env, "WECHAT_TEMPLATE_FAIR"),
+            template_followup=parse.text(env, "WECHAT_TEMPLATE_FOLLOWUP"),
+            send_rate=parse.number(env, "JIUYE_SEND_RATE", 20),  # 0: no rate limit
+            daily_cap=parse.integer(env, "JIUYE_DAILY_CAP", 80000, minimum=1),
+            concurrency=parse.integer(env, "JIUYE_SEND_CONCURRENCY", 4, minimum=1),
+            max_attempts=parse.integer(env, "JIUYE_SEND_MAX_ATTEMPTS", 6, minimum=1),
+            backoff=dt.timedelta(seconds=parse.number(env, "JIUYE_SEND_BACKOFF", 30)),
+            plan_interval=parse.number(env, "JIUYE_PLAN_INTERVAL", 60, exclusive=True),
+            drain_interval=parse.number(env, "JIUYE_DRAIN_INTERVAL", 5, exclusive=True),
+            lease=dt.timedelta(seconds=parse.number(env, "JIUYE_LEASE_SECONDS", 120, exclusive=True)),
         )
 
     def local(self, utc: dt.datetime) -> dt.datetime:
