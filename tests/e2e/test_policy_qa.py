@@ -20,12 +20,12 @@ SCORER = SHARED / "tools" / "score_policy_qa.py"
 SAMPLE = SHARED / "examples" / "policy_questions.jsonl"
 EXTRA = HERE / "policy_questions_extra.jsonl"
 BLIND_TEST = HERE.parent / "eval" / "blind_test.jsonl"
-# The floor the blind test half must keep. Measured 164/190 = 86.3 % on the model trained from this
+# The floor the blind test half must keep. Measured 170/190 = 89.5 % on the model trained from this
 # data (bench/RESULTS.md, per category); issue 12's target is 95 %, not met. The floor sits just
 # under the measurement so that a regression fails; it is not the target.
-BLIND_FLOOR = 0.85
-# Declines on the blind test half that still cite a clause or give an amount: measured 2 of 33.
-MAX_CITED_DECLINES = 2
+BLIND_FLOOR = 0.87
+# Declines on the blind test half that still cite a clause or give an amount: measured 1 of 33.
+MAX_CITED_DECLINES = 1
 
 
 def score(questions: Path, replies, tmp_path: Path) -> tuple:
