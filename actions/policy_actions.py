@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Pattern, Text, Tupl
 
 import yaml
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import answering
+from actions.blocking import BlockingAction
 from actions.answering import Answer
 from actions.frame import Frame, parse_frame
 from registry.identity import split
@@ -195,14 +196,14 @@ def offer_registration(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         dispatcher.utter_message(response="utter_offer_registration")
 
 
-class ActionAnswerPolicy(Action):
+class ActionAnswerPolicy(BlockingAction):
     """Answers every message that no rule of its own handles: policy questions, follow-ups, places
     given after we asked, unsure parses (searched), and stray acknowledgements."""
 
     def name(self) -> Text:
         return "action_answer_policy"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         kb = knowledge_base()
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name") or ""
@@ -242,16 +243,16 @@ class ActionAnswerPolicy(Action):
         return events
 
 
-class ActionGoodbye(Action):
+class ActionGoodbye(BlockingAction):
     """再见 gets a goodbye; a question the NLU took for one (去哪问) gets an answer."""
 
     def name(self) -> Text:
         return "action_goodbye"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         if load_lexicon().asks(text):
-            return ActionAnswerPolicy().run(dispatcher, tracker, domain)
+            return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_goodbye")
         return []
 
@@ -263,19 +264,19 @@ def names_a_covered_subject(kb: KnowledgeBase, text: str, province: Optional[str
     return bool(frame.content) and best_covering_topic(kb, frame, province) is not None
 
 
-class ActionOutOfScope(Action):
+class ActionOutOfScope(BlockingAction):
     """Questions outside employment policy: say what we can do, and where to ask otherwise."""
 
     def name(self) -> Text:
         return "action_out_of_scope"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         region = resolve_region(tracker)
         if (region is None or region.covered) and names_a_covered_subject(
             knowledge_base(), text, region.province if region else None
         ):
-            return ActionAnswerPolicy().run(dispatcher, tracker, domain)
+            return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         if region is not None and not region.covered:
             send(dispatcher, answering.uncovered_answer(region))
             return []

@@ -9,12 +9,13 @@ import datetime as dt
 import logging
 from typing import Any, Dict, Iterable, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
+from actions.blocking import BlockingAction
 from actions.registration_form import registration_store
 from registry import phone as phones
 from registry.identity import split
@@ -90,13 +91,13 @@ def _data_from_slots(tracker: Tracker) -> RegistrationData:
     )
 
 
-class ActionRegistrationSubmit(Action):
+class ActionRegistrationSubmit(BlockingAction):
     """Runs when the form ends: saves a confirmed registration, or explains a refused consent."""
 
     def name(self) -> Text:
         return "action_registration_submit"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         store = registration_store()
         sender = tracker.sender_id
         if tracker.get_slot(f.CONSENT) is False:
@@ -128,21 +129,21 @@ class ActionRegistrationSubmit(Action):
         return reset_form()
 
 
-class ActionRegistrationCancel(Action):
+class ActionRegistrationCancel(BlockingAction):
     def name(self) -> Text:
         return "action_registration_cancel"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         registration_store().vault_discard(tracker.sender_id)
         dispatcher.utter_message(text="已取消本次登记，您填写的信息已清除，没有保存任何内容。需要时随时说“我要做失业登记”。")
         return reset_form()
 
 
-class ActionRegistrationStatus(Action):
+class ActionRegistrationStatus(BlockingAction):
     def name(self) -> Text:
         return "action_registration_status"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
         if view is None:
             dispatcher.utter_message(text=NOT_REGISTERED)
@@ -181,14 +182,14 @@ def ledger_changes(slot: str, result: f.FieldResult) -> Dict[str, object]:
     return changes
 
 
-class ActionRegistrationUpdate(Action):
+class ActionRegistrationUpdate(BlockingAction):
     """After registration: change any answer in everyday words ("学校写错了，是东北师范大学",
     "把意向改成创业", "我换手机号了，新号码是…")."""
 
     def name(self) -> Text:
         return "action_registration_update"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
         if view is None:
             dispatcher.utter_message(text=NOT_REGISTERED)
@@ -215,7 +216,7 @@ class ActionRegistrationUpdate(Action):
         return []
 
 
-class ActionRegistrationInform(Action):
+class ActionRegistrationInform(BlockingAction):
     """An answer-like message outside the form. A registered graduate's change in everyday words
     that the NLU read as an answer ("我换手机号了，新号码是…") changes the registration; anything else
     goes on to the policy fallback, which answers it as before."""
@@ -223,21 +224,21 @@ class ActionRegistrationInform(Action):
     def name(self) -> Text:
         return "action_registration_inform"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         if f.correction_named(text) in COLUMNS and _current(tracker) is not None:
-            return ActionRegistrationUpdate().run(dispatcher, tracker, domain)
+            return ActionRegistrationUpdate().run_blocking(dispatcher, tracker, domain)
         return [FollowupAction("action_answer_policy")]
 
 
-class ActionRegistrationSavedAlready(Action):
+class ActionRegistrationSavedAlready(BlockingAction):
     """A confirmation repeated after the registration was saved ("确认" twice, "好的"): nothing is
     saved again; the graduate is told their registration number."""
 
     def name(self) -> Text:
         return "action_registration_saved_already"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
         if view is None:
             dispatcher.utter_message(response="utter_acknowledge")
@@ -246,11 +247,11 @@ class ActionRegistrationSavedAlready(Action):
         return []
 
 
-class ActionRegistrationWithdrawAsk(Action):
+class ActionRegistrationWithdrawAsk(BlockingAction):
     def name(self) -> Text:
         return "action_registration_withdraw_ask"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
         if view is None:
             dispatcher.utter_message(text=NOT_REGISTERED)
@@ -259,14 +260,14 @@ class ActionRegistrationWithdrawAsk(Action):
         return []
 
 
-class ActionRegistrationWithdraw(Action):
+class ActionRegistrationWithdraw(BlockingAction):
     """Deletes the registration here; the reply's erasure mark makes the Rasa server delete the
     conversation and the channels their caches (workflows/erasure.py)."""
 
     def name(self) -> Text:
         return "action_registration_withdraw"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
         if view is None or not erasure.withdraw(registration_store(), view.reg_no):
             dispatcher.utter_message(text=NOT_REGISTERED)

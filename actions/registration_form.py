@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
+from actions.blocking import BlockingAction, off_the_loop
 from actions.registration_replies import explain_why_id
 from registry import idcard
 from registry.redaction import UNAVAILABLE, first_reference
@@ -129,6 +130,7 @@ class ValidateRegistrationForm(FormValidationAction):
     def validate_reg_name(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._field(f.NAME, value, dispatcher, tracker)
 
+    @off_the_loop
     def validate_reg_id_consent(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value is None or isinstance(value, bool):
             return {f.CONSENT: value}
@@ -145,6 +147,7 @@ class ValidateRegistrationForm(FormValidationAction):
             return {f.CONSENT: False, "requested_slot": None, f.ATTEMPTS: None}
         return {f.CONSENT: True, f.ATTEMPTS: None}
 
+    @off_the_loop
     def validate_reg_id_number(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         cleared = _cleared(f.ID)
         if value is None:
@@ -269,14 +272,14 @@ class ActionAskRegConfirm(Action):
         return []
 
 
-class ActionRegistrationCorrect(Action):
+class ActionRegistrationCorrect(BlockingAction):
     """In the form: "学校写错了，是长春理工" sets the new value; "修改手机号" clears that field (and
     the confirmation) so the form asks again."""
 
     def name(self) -> Text:
         return "action_registration_correct"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         slot = f.field_named_in(text)
         wanted = f.required_fields(tracker.get_slot(f.CONSENT), tracker.get_slot(f.INTENTION))

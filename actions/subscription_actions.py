@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 from typing import List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 import scheduler.models  # noqa: F401  (tables on the shared metadata)
+from actions.blocking import BlockingAction
 from policies_kb.regions import resolve
 from registry.db import session_factory
 from registry.identity import split
@@ -58,11 +59,11 @@ def _region(tracker: Tracker) -> Optional[str]:
     return region.name if region is not None and region.covered else None
 
 
-class ActionSubscribeFairs(Action):
+class ActionSubscribeFairs(BlockingAction):
     def name(self) -> Text:
         return "action_subscribe_fairs"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         try:
             with sessions().begin() as session:
                 row = followup.subscribe(session, *split(tracker.sender_id), _region(tracker), [], _now())
@@ -77,11 +78,11 @@ class ActionSubscribeFairs(Action):
         return []
 
 
-class ActionUnsubscribe(Action):
+class ActionUnsubscribe(BlockingAction):
     def name(self) -> Text:
         return "action_unsubscribe"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         try:
             with sessions().begin() as session:
                 followup.unsubscribe(session, *split(tracker.sender_id), _now())
@@ -94,11 +95,11 @@ class ActionUnsubscribe(Action):
         return []
 
 
-class ActionFollowupAnswer(Action):
+class ActionFollowupAnswer(BlockingAction):
     def name(self) -> Text:
         return "action_followup_answer"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         intent = (tracker.latest_message or {}).get("intent", {}).get("name")
         answer = ANSWER_BY_INTENT.get(intent or "")
         if answer is None:

@@ -14,6 +14,7 @@ from rasa_sdk.__main__ import main_from_args
 from rasa_sdk.endpoint import create_argument_parser
 
 from jiuye import log_privacy
+from registry.runtime import get_store
 from settings import check_settings, exit_on_bad_setting
 
 
@@ -25,7 +26,19 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     args = create_argument_parser().parse_args(sys.argv[1:] if argv is None else argv)
     args.loglevel = logging.getLevelName(level)
+    prepare_ledger()
     main_from_args(args)
+
+
+def prepare_ledger() -> None:
+    """Create the ledger's engine and migrate it before serving, so that no request creates an
+    engine or runs a migration. A database that is not reachable yet is retried on first use."""
+    try:
+        get_store()
+    except Exception as exc:
+        logging.getLogger(__name__).warning(
+            "ledger database not ready at start (%s); it is retried on the first request", type(exc).__name__
+        )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 real SQLite ledger."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,7 +29,8 @@ GOOD_ID = make_id()
 
 def run(action, **tracker_args):
     dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, make_tracker(**tracker_args), {})
+    result = action.run(dispatcher, make_tracker(**tracker_args), {})
+    events = asyncio.run(result) if asyncio.iscoroutine(result) else result  # database actions are async
     return events, "\n".join(rendered(dispatcher.messages))
 
 

@@ -3,6 +3,7 @@
 a plain policy question (issue 14). Run through `action_answer_policy` on a real SQLite ledger."""
 from __future__ import annotations
 
+import asyncio
 from typing import List
 
 import pytest
@@ -18,7 +19,7 @@ OFFER = "utter_offer_registration"
 
 def responses(text: str, intent: str = "ask_service_1311", sender: str = "cli:tester") -> List[str]:
     dispatcher = CollectingDispatcher()
-    ActionAnswerPolicy().run(dispatcher, make_tracker(text=text, intent=intent, sender=sender, active=False), {})
+    asyncio.run(ActionAnswerPolicy().run(dispatcher, make_tracker(text=text, intent=intent, sender=sender, active=False), {}))
     assert dispatcher.messages and dispatcher.messages[0]["text"], "the question is answered first"
     return [m.get("response") or "" for m in dispatcher.messages]
 
@@ -45,7 +46,7 @@ def test_no_offer_after_a_plain_policy_question_or_for_someone_else(ledger, text
 
 
 def test_a_registered_graduate_is_not_offered_registration_again(ledger):
-    ActionRegistrationSubmit().run(CollectingDispatcher(), make_tracker(slots=filled(ledger), text="确认"), {})
+    asyncio.run(ActionRegistrationSubmit().run(CollectingDispatcher(), make_tracker(slots=filled(ledger), text="确认"), {}))
     assert ledger.find_by_sender("cli", "tester") is not None
     assert OFFER not in responses("我毕业半年了还没找到工作，该怎么办")
     assert responses("我毕业半年了还没找到工作，该怎么办", sender="cli:someone-else")[-1] == OFFER

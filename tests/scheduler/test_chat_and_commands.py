@@ -2,6 +2,7 @@
 configuration parsing, and the `jiuye scheduler status` / `jiuye broadcast preview` commands."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -38,7 +39,7 @@ def chat(sqlite_engine, monkeypatch):
 
 def run_action(action, sender: str, text: str, intent: str, entities=()) -> str:
     dispatcher = CollectingDispatcher()
-    action.run(dispatcher, tracker(sender, text, intent, entities), {})
+    asyncio.run(action.run(dispatcher, tracker(sender, text, intent, entities), {}))
     return "\n".join(m["text"] or m["response"] for m in dispatcher.messages)
 
 
