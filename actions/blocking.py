@@ -6,6 +6,7 @@ helpers run the synchronous body in a worker thread (``asyncio.to_thread``) inst
 """
 from __future__ import annotations
 
+import abc
 import asyncio
 import functools
 from typing import Any, Awaitable, Callable, Dict, List, Text, TypeVar
@@ -16,18 +17,20 @@ from rasa_sdk.executor import CollectingDispatcher
 T = TypeVar("T")
 
 
-class BlockingAction(Action):
-    """An action whose body (``run_blocking``) touches the database: it runs in a worker thread."""
+class BlockingAction(Action, abc.ABC):
+    """An action whose body (``run_blocking``) touches the database: it runs in a worker thread.
+    Abstract, so rasa_sdk's executor (which registers every concrete subclass of Action) skips it."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         return await asyncio.to_thread(self.run_blocking, dispatcher, tracker, domain)
 
+    @abc.abstractmethod
     def run_blocking(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        raise NotImplementedError
+        """The action's synchronous body."""
 
 
 def off_the_loop(method: Callable[..., T]) -> Callable[..., Awaitable[T]]:

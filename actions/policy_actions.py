@@ -135,13 +135,15 @@ def best_covering_topic(kb: KnowledgeBase, frame: Frame, province: Optional[str]
         return covering[0] if covering else None
     fit = {t: answering.best_fact_match(kb.clauses_for(t, province), frame.text) for t in covering}
     best = max(fit.values())
-    if best > 0:
-        return next(t for t in covering if fit[t] == best)
+    tied = [t for t in covering if fit[t] == best] if best > 0 else covering
+    if len(tied) == 1:
+        return tied[0]
+    # A clause on several topics lists its main one first: 1311乘N is 1311 service, not incubation.
     for hit in kb.search(frame.text, province, limit=10):
         for topic in hit.clause.topics:
-            if topic in covering:
+            if topic in tied:
                 return topic
-    return covering[0]
+    return tied[0]
 
 
 def choose_topic(kb: KnowledgeBase, candidate: Optional[str], frame: Frame, province: Optional[str]) -> Optional[str]:

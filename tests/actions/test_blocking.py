@@ -50,3 +50,13 @@ def test_actions_and_validators_that_touch_the_database_are_awaitable():
     assert asyncio.iscoroutinefunction(form.validate_reg_id_number)
     assert asyncio.iscoroutinefunction(form.validate_reg_id_consent)
     assert asyncio.iscoroutinefunction(off_the_loop(lambda: 1))
+
+
+def test_the_action_server_registers_every_concrete_action_and_not_the_base():
+    import inspect
+
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")  # raises if an abstract base were registered
+    assert "action_answer_policy" in executor.actions and inspect.isabstract(BlockingAction)
