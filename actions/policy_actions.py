@@ -27,6 +27,7 @@ from policies_kb.kb import KnowledgeBase, load_cached
 from policies_kb.lexicon import LEXICON_FILE, load_lexicon
 from settings import Settings
 from policies_kb.regions import Region, lookup, resolve
+from policies_kb.text import policy_terms
 
 if TYPE_CHECKING:
     from registry.store import RegistrationView
@@ -260,10 +261,13 @@ class ActionGoodbye(BlockingAction):
 
 
 def names_a_covered_subject(kb: KnowledgeBase, text: str, province: Optional[str]) -> bool:
-    """Whether a message names something the documents cover (1311乘N是个啥): then it is a policy
-    question, whatever intent the NLU gave it."""
+    """Whether a message names a policy term the documents cover (1311乘N是个啥): then it is a policy
+    question, whatever intent the NLU gave it. Only a policy term or a service number counts, not
+    any covered word: declining stays the default for what the NLU finds out of scope."""
     frame = parse_frame(text, kb.known_text)
-    return bool(frame.content) and best_covering_topic(kb, frame, province) is not None
+    lexicon = load_lexicon()
+    names_term = any(w in policy_terms() or w in lexicon.terms or w in lexicon.named_numbers for w in frame.content)
+    return names_term and best_covering_topic(kb, frame, province) is not None
 
 
 class ActionOutOfScope(BlockingAction):
