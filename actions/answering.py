@@ -342,7 +342,7 @@ def _question_coverage(frame: Frame, text: str) -> float:
 def topic_coverage(kb: KnowledgeBase, topic: str, frame: Frame, province: Optional[str] = None) -> float:
     """How well the best clause of ``topic`` (in ``province``, or either) covers the question's words."""
     clauses = kb.clauses_for(topic, province)
-    return max((coverage(frame.content, clause_text(c)) for c in clauses), default=0.0)
+    return max((_question_coverage(frame, clause_text(c)) for c in clauses), default=0.0)
 
 
 def _other_year(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]]) -> bool:

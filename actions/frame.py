@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional, Tuple
+from typing import FrozenSet, Iterable, Optional, Tuple
 
 from actions.numbers import QuestionDetails, parse_details
 from policies_kb.lexicon import Attribute, Lexicon, load_lexicon
@@ -55,11 +55,12 @@ _EVERYDAY_VERB_FREQ = 2000
 _EVERYDAY_VERB_FREQ_KNOWN = 5000  # a verb the documents use (过渡, 纳入) is kept unless very common
 
 
-def _names_a_thing(word: str, tag: str, known_text: str) -> bool:
-    """Whether a word can name what is asked about (see _FRAMING_TAGS)."""
+def _names_a_thing(word: str, tag: str, known_text: str, generic_chars: FrozenSet[str] = frozenset()) -> bool:
+    """Whether a word can name what is asked about (see _FRAMING_TAGS). ``generic_chars``: the
+    lexicon's one-character generic words (招, 有), which frame a verb as everyday too."""
     if not tag.startswith(_FRAMING_TAGS) or tag.startswith("vn") or tag == "an" or word in policy_terms():
         return True
-    if not tag.startswith("v") or set(word) <= _GENERIC_VERB_CHARS:
+    if not tag.startswith("v") or set(word) <= _GENERIC_VERB_CHARS | generic_chars:
         return False
     import jieba
 
@@ -68,7 +69,8 @@ def _names_a_thing(word: str, tag: str, known_text: str) -> bool:
 
 
 # Verbs made only of everyday motion/giving characters are framing however rare the compound.
-_GENERIC_VERB_CHARS = frozenset("交上去下来回出进给拿办弄搞整干做到过完")
+# Resultative complements (满, 齐, 够, 好) finish an everyday verb: 招满, 凑齐 frame the question too.
+_GENERIC_VERB_CHARS = frozenset("交上去下来回出进给拿办弄搞整干做到过完有满齐够好成住掉没不别")
 
 
 def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Tuple[str, ...]:
@@ -83,6 +85,7 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
 
     generic, cues = lexicon.generic, lexicon.cue_words()
     generic_chars = "".join(w for w in generic if len(w) == 1)
+    generic_char_set = frozenset(generic_chars)
     out: list = []
     previous = ""
     for word, tag in jieba.posseg.lcut(text):
@@ -92,14 +95,14 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
             previous = ""
             continue
         previous = ""
-        if not _names_a_thing(word, tag, known_text):
+        if not _names_a_thing(word, tag, known_text, generic_char_set):
             continue
         if word in lexicon.named_numbers:
             out.append(word)  # 96885, 12333, 1311: numbers that name a service
             continue
         if len(word) < 2 or word in generic or word in cues or _NOT_CONTENT.search(word):
             continue
-        if lookup(word) is not None:
+        if lookup(word) is not None or lexicon.kind_of(word) == ():  # a place; a person described
             continue
         if set(word) <= set(generic_chars):  # 能领, 能贷: generic characters only
             continue
@@ -117,8 +120,9 @@ _CLAUSES = re.compile(r"[，。,.；;？?！!\s]+")
 
 
 def _asking_clause(text: str, lexicon: Lexicon) -> str:
+    """The last clause that asks something (an attribute cue, a question word or mark)."""
     clauses = [c for c in _CLAUSES.split(text) if c]
-    return next((c for c in reversed(clauses) if lexicon.attribute_of(c) is not None), "")
+    return next((c for c in reversed(clauses) if lexicon.asks(c)), "")
 
 
 def parse_frame(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Frame:
@@ -166,12 +170,17 @@ def _abbreviates(word: str, text: str) -> bool:
     return re.search(gap.join(map(re.escape, word)), text) is not None
 
 
-def coverage(words: Iterable[str], text: str) -> float:
+def coverage(words: Iterable[str], text: str, lexicon: Optional[Lexicon] = None) -> float:
     """Share of the question's content, by characters, that ``text`` covers (1.0 when there is
     none). Longer words are more specific: 创业贷款 outweighs an everyday 小店 beside it, while 人才
-    does not outweigh 公寓."""
+    does not outweigh 公寓. A kind of thing (工作室) is covered where its class is (企业, 创业)."""
+    lexicon = lexicon or load_lexicon()
     words = list(words)
     total = sum(len(w) for w in words)
     if not total:
         return 1.0
-    return sum(len(w) for w in words if covers(text, w)) / total
+
+    def covered(word: str) -> bool:
+        return covers(text, word) or any(covers(text, h) for h in lexicon.kind_of(word) or ())
+
+    return sum(len(w) for w in words if covered(w)) / total

@@ -60,6 +60,18 @@ class Lexicon:
     named_numbers: FrozenSet[str] = frozenset()
     question_marks: Optional[Pattern[str]] = None
     referenced_only: FrozenSet[str] = frozenset()
+    # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
+    kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
+
+    def kind_of(self, word: str) -> Optional[Tuple[str, ...]]:
+        """The words that name the class ``word`` is a kind of (工作室, 餐馆 → 企业, 创业…), an empty
+        tuple for a person (小伙子, 姑娘: framing, never what is asked), None for no class. Chinese
+        compounds are head-final, so the class is read from the word's last characters; a word
+        that is itself a class word keeps its own meaning."""
+        for heads, covered_by in self.kinds:
+            if word not in covered_by and any((word.endswith(h) and word != h) or word == h for h in heads):
+                return covered_by
+        return None
 
     def attribute_of(self, text: str) -> Optional[Attribute]:
         """What the question asks. A Chinese question ends with what it asks (几个人合伙，最多贷多少
@@ -141,4 +153,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         named_numbers=frozenset(map(str, data.get("named_numbers") or ())),
         question_marks=re.compile(data["question_marks"]) if data.get("question_marks") else None,
         referenced_only=frozenset(map(str, data.get("referenced_only") or ())),
+        kinds=tuple(
+            (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
+        ),
     )

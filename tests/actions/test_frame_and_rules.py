@@ -6,6 +6,7 @@ import pytest
 from actions import answering, rules
 from actions.frame import coverage, covers, parse_frame
 from actions.numbers import parse_details
+from policies_kb.lexicon import load_lexicon
 from policies_kb.regions import Region, lookup
 
 JILIN = Region("吉林", "吉林")
@@ -67,6 +68,8 @@ def test_asker_and_content_words(kb):
     ("公司拖欠我两个月工资不发 怎么讨回来", ["拖欠"], ["回来", "讨"]),
     ("吉林失业保险金一个月能领多少", ["失业保险金"], ["失业保险", "能领"]),
     ("那贴息呢", ["贴息"], []),
+    ("我们是吉林的国企，按要求招满应届生了，政策上有啥好处", ["国企"], ["招满", "上有"]),
+    ("招了个19岁没上过大学的失业小伙来见习，单位补多少", ["失业", "见习"], ["没上", "小伙"]),
 ])
 def test_content_words_are_what_a_question_names_not_how_it_is_said(kb, text, kept, dropped):
     """Everyday verbs, adjectives and idioms frame a question; policy terms, rare verbs and nouns
@@ -88,6 +91,21 @@ def test_context_before_the_asking_clause_cannot_make_a_question_uncovered(kb):
     assert "工作室" in frame.content and frame.asked == ("创业担保贷款",)
     answer = answering.topic_answer(kb, "loan", frame.text, lookup("抚州"), frame)
     assert answer.kind == "policy" and "30万" in answer.text
+
+
+def test_the_asking_clause_is_the_last_that_asks_with_or_without_an_attribute_cue(kb):
+    frame = parse_frame("我们是吉林的一家餐馆，疫情影响挺大，社保费能缓一缓吗", kb.known_text)
+    assert frame.asked == ("社保费",) and "餐馆" in frame.content
+
+
+def test_a_kind_of_business_is_covered_where_businesses_are():
+    """Head-final compounds: 工作室, 奶茶店 are kinds of business, covered by 企业/创业 text; a
+    person described (小伙子) is not content at all; 人才公寓 has no class and stays uncovered."""
+    lexicon = load_lexicon()
+    assert coverage(["工作室"], "高校毕业生自主创业的可申请贷款") == 1.0
+    assert coverage(["奶茶店"], "小微企业") == 1.0
+    assert lexicon.kind_of("小伙子") == () and lexicon.kind_of("企业") is None
+    assert coverage(["公寓"], "创办企业") == 0.0
 
 
 def test_coverage_is_by_words_with_person_suffixes_and_character_pairs():
