@@ -259,7 +259,7 @@ def _answers(selected: Sequence[Tuple[Clause, Sequence[Fact]]], attribute: Attri
 
 def select_for_attribute(
     clauses: Sequence[Clause], question: str, attribute: Attribute, topic: Optional[str], frame: Frame,
-    strict: bool = False,
+    strict: bool = False, subject_name: str = "",
 ) -> List[Tuple[Clause, List[Fact]]]:
     """Facts of the question's subject that answer the attribute asked (``strict``: by their kind
     only, not by what their sentence says), best match first; with no lexical match, the subject's
@@ -267,6 +267,9 @@ def select_for_attribute(
     main = [c for c in clauses if topic is None or c.topics[0] == topic]
     side = [c for c in clauses if c not in main]
     question_tokens = frozenset(tokens(question))
+    # 见习都招哪些人: the only word named is the subject's own (就业见习), so its main facts of the
+    # kind asked answer it even when none shares a keyword with the question.
+    names_only_the_subject = bool(subject_name) and coverage(frame.content, subject_name) == 1.0
 
     def answers(fact: Fact) -> bool:
         return fact.kind in attribute.kinds if strict else attribute.answered_by(fact.kind, fact.say)
@@ -283,6 +286,10 @@ def select_for_attribute(
             chosen = [(c, f) for c, f, score in sorted(scored, key=lambda x: -x[2]) if score >= 0.75 * best][:MAX_FACTS]
         elif not frame.content:
             chosen = [(c, f) for c, f in candidates if f.primary][:MAX_FACTS] or candidates[:1]
+        elif names_only_the_subject and strict and not attribute.asks_a_figure:
+            # who may join, how to apply: the subject's own main facts of that kind. A figure is
+            # never guessed: a subject has many durations (a review period is not the term).
+            chosen = [(c, f) for c, f in candidates if f.primary][:MAX_FACTS]
         else:
             chosen = []
         if chosen:
@@ -313,7 +320,8 @@ def answer_attribute(
         documents = {c.doc.doc_no for c in (focus or clauses)}
         searches.append(([c for c in kb.clauses_for(None, province) if c.doc.doc_no in documents], None, True))
     for group, scope, strict in searches:
-        found = select_for_attribute(group, question, attribute, scope, frame, strict=strict) if group else []
+        subject_name = kb.topics[scope].name if scope else ""
+        found = select_for_attribute(group, question, attribute, scope, frame, strict, subject_name) if group else []
         if found:
             return found
     return []
@@ -411,7 +419,7 @@ def province_answer(
     selected = select_facts(focus or clauses, question, city, topic, topic_name, frame.attribute)
     if not computed.lines:
         attribute = frame.attribute
-        if attribute is not None and not _answers(selected, attribute):
+        if attribute is not None and not any(_answers(selected, a) for a in frame.answerable()):
             selected = answer_attribute(kb, province, focus, clauses, question, topic, frame)
             if not selected:
                 return declined_answer(frame, province)

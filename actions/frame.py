@@ -39,6 +39,13 @@ class Frame:
     # Content words of the clause that asks (the last one with a question cue): context told before
     # it (想回抚州开个工作室，她一个人能贷多少) cannot make the documents fail to cover the question.
     asked: Tuple[str, ...] = ()
+    # Other attributes the asking clause has cues for (合伙开店最多能贷多少钱 几个人一起的那种 asks an
+    # amount, though its last cue is a head count): a fact answering one of them answers it too.
+    also: Tuple[Attribute, ...] = ()
+
+    def answerable(self) -> Tuple[Attribute, ...]:
+        """The attribute asked, then the others its asking clause names."""
+        return ((self.attribute,) if self.attribute is not None else ()) + self.also
 
     @property
     def bare(self) -> bool:
@@ -125,13 +132,25 @@ def _asking_clause(text: str, lexicon: Lexicon) -> str:
     return next((c for c in reversed(clauses) if lexicon.asks(c)), "")
 
 
+def _also_asked(attribute: Optional[Attribute], cued: Tuple[Attribute, ...]) -> Tuple[Attribute, ...]:
+    """Other attributes a question may ask besides the one read from its last cue: only between
+    attributes answered by kinds of figure (a head count or an amount). One answered only by what
+    a sentence says (an age, a rate, a contact) is asked for exactly."""
+    if attribute is None or not attribute.kinds:
+        return ()
+    return tuple(a for a in cued if a is not attribute and a.kinds and not a.weak)
+
+
 def parse_frame(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Frame:
     lexicon = lexicon or load_lexicon()
     content = content_words(text, known_text, lexicon)
     asking = _asking_clause(text, lexicon)
+    # The clause that asks says what is asked (我们是国企，按要求招满了，有啥好处 asks no 要求).
+    attribute = lexicon.attribute_of(asking or text)
     return Frame(
         text=text,
-        attribute=lexicon.attribute_of(text),
+        attribute=attribute,
+        also=_also_asked(attribute, lexicon.attributes_in(asking or text)),
         asker=lexicon.asker_of(text),
         content=content,
         details=parse_details(text),

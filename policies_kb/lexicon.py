@@ -99,6 +99,10 @@ class Lexicon:
                     return self.attributes[min(strong)]
         return best
 
+    def attributes_in(self, text: str) -> Tuple[Attribute, ...]:
+        """Every attribute with a cue in ``text``, in the lexicon's order (most specific first)."""
+        return tuple(a for a in self.attributes if a.matches(text))
+
     def asks(self, text: str) -> bool:
         """Whether a message asks something (a cue of an attribute, or a question mark or word)."""
         marks = self.question_marks

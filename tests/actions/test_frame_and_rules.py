@@ -231,3 +231,27 @@ def test_an_over_cap_partnership_does_not_print_the_uncapped_product(kb):
     assert "220万" in answer.text and "264" not in answer.text
     no = answering.topic_answer(kb, "loan", "江西4个人合伙经营，每人想贷60万总共240万，能行吗", JIANGXI)
     assert no.text.split("\n")[1].startswith("· 不能")
+
+
+def test_the_attribute_is_read_from_the_clause_that_asks(kb):
+    """按要求招满了 is context: the question 有啥好处 asks no 要求 (eligibility)."""
+    frame = parse_frame("我们是吉林的国企，按要求招满应届生了，政策上有啥好处", kb.known_text)
+    assert frame.attribute is None
+    answer = answering.topic_answer(kb, "soe_jobs", frame.text, JILIN, frame)
+    assert answer.kind == "policy" and "自主评审" in answer.text
+
+
+def test_a_head_count_cue_does_not_hide_the_amount_asked(kb):
+    frame = parse_frame("江西这边大学生合伙创业贷款最多能贷多少钱啊就是几个人一起的那种", kb.known_text)
+    assert frame.attribute.id == "quota" and "amount" in [a.id for a in frame.also]
+    answer = answering.topic_answer(kb, "loan", frame.text, JIANGXI, frame)
+    assert "200万" in answer.text
+
+
+def test_a_question_naming_only_its_subject_gets_the_main_facts_of_the_kind_asked(kb):
+    """见习都招哪些人 names nothing but 见习: the main eligibility facts answer it; a figure is never
+    guessed that way (the internship's length is not stated: declined, not a review period)."""
+    who = answering.topic_answer(kb, "internship", "吉林见习都招哪些人", JILIN)
+    assert who.kind == "policy" and "16—24岁" in who.text
+    length = answering.topic_answer(kb, "internship", "吉林就业见习最长可以见习几个月", JILIN)
+    assert length.kind == "unknown" and not length.citations
