@@ -71,13 +71,19 @@ _WITH_OTHERS = re.compile(r"(?:我|本人)(?:和|跟|与|带着|加上)\s*" + _N
 _AMOUNT = re.compile(_NUM + r"\s*万")
 # 每人想贷60万总共240万: the total named after 总共/一共/合计 is the amount asked.
 _TOTAL_AMOUNT = re.compile(r"(?:总共|一共|合计|加起来|总额)\s*(?:是|要|想|贷|借)?\s*" + _NUM + r"\s*万")
-_YUAN = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(万|千|块|元)?"
+# A figure in Chinese numerals has a place value (一万五, 三百) or its unit (五块): 一共, 一个 are
+# not amounts.
+_YUAN = (
+    r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九]*[十百千万][零〇一二两三四五六七八九十百千万]*"
+    r"|[零〇一二两三四五六七八九十百千万]+(?=\s*(?:万|千|块|元)))\s*(万|千|块|元)?"
+)
 # 每个月房租物业水电一共5000块: the costs may be named between 每月 and the figure.
 _MONTHLY_COST_LISTED = re.compile(r"(?:每月|每个月|一个月)[^\d，。,；;？?]{0,12}?" + _YUAN)
 _MONTHLY_COST = re.compile(r"(?:每月|每个月|一个月|月)\s*(?:的)?(?:房租|租金|费用|物业费|水电费|成本|花|交)?\s*(?:是|要|大概|差不多)?\s*" + _YUAN)
 # Further monthly costs listed after the first: 每月房租3000 物业费500 水电500.
 _MORE_COSTS = re.compile(r"(?:房租|租金|物业费|物管费|物业|水电费|水电|卫生费|电费|水费)\s*(?:是|要|大概)?\s*" + _YUAN)
-_BASE = re.compile(r"(?:原本|原来|本来|标准是|原标准|基础标准|最低工资(?:标准)?)\s*(?:是|为)?\s*" + _YUAN)
+# 原来培训补贴1000元: what the standard is of may stand between 原来 and the figure.
+_BASE = re.compile(r"(?:原本|原来|本来|标准是|原标准|基础标准|最低工资(?:标准)?)[^\d，。,；;？?]{0,8}?(?:是|为)?\s*" + _YUAN)
 _YEARS = [
     re.compile(r"(?:毕业|离校)(?:了|已经)?\s*" + _NUM + r"\s*(?:年|个年头)"),
     re.compile(_NUM + r"\s*年(?:前|了)?\s*(?:毕业|离校)"),

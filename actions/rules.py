@@ -37,6 +37,9 @@ class Rule:
         cue = self.params.get("cue")
         if cue is not None:
             given.append(re.search(str(cue), question) is not None)
+        about = self.params.get("about")  # what the question must be about (生活补贴, not 见习补贴)
+        if about is not None:
+            needed.append(re.search(str(about), question) is not None)
         return any(given) and all(needed)
 
 
@@ -84,7 +87,7 @@ def _find(clauses: Sequence[Clause], key: object) -> Optional[FactRef]:
     return None
 
 
-def _per_person_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+def _per_person_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     per, total = _find(clauses, rule.params["per_person"]), _find(clauses, rule.params["total"])
     n = d.partners
     if total is None:
@@ -131,7 +134,7 @@ def _people_needed(per: Optional[FactRef], total: FactRef, d: QuestionDetails) -
     ], [per, total])
 
 
-def _cap_check(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+def _cap_check(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     if not d.amount_wan or d.partners or d.people_asked:
         return None
     key = rule.params.get("cap_enterprise") if d.enterprise else rule.params["cap"]
@@ -148,7 +151,7 @@ def _cap_check(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Opt
     return Computed([line], [found])
 
 
-def _share_of_cost_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+def _share_of_cost_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     rate, cap = _find(clauses, rule.params["rate"]), _find(clauses, rule.params["cap"])
     if rate is None or cap is None:
         return None
@@ -178,7 +181,7 @@ def _share_of_cost_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDeta
     return Computed(lines, used) if lines else None
 
 
-def _bonus_above_threshold(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+def _bonus_above_threshold(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     bonus, bar = _find(clauses, rule.params["per_person"]), _find(clauses, rule.params["threshold"])
     if bonus is None or bar is None:
         return None
@@ -211,7 +214,7 @@ def _bonus_above_threshold(rule: Rule, clauses: Sequence[Clause], d: QuestionDet
     return Computed(lines, used) if lines else None
 
 
-def _percent_uplift(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+def _percent_uplift(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     rate = _find(clauses, rule.params["rate"])
     if rate is None or not d.base_amount_yuan:
         return None
@@ -222,7 +225,7 @@ def _percent_uplift(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -
     ], [rate])
 
 
-def _percent_of_base(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+def _percent_of_base(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     """A subsidy set as a percentage of a standard the asker gives (当地最低工资1880 × 60%)."""
     rate = _find(clauses, rule.params["rate"])
     if rate is None or not d.base_amount_yuan:
@@ -248,7 +251,7 @@ _OPERATIONS: Dict[str, Callable[[float, float], float]] = {
 }
 
 
-def _arithmetic(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails) -> Optional[Computed]:
+def _arithmetic(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     """A figure the documents imply from two they state (公务员约5000人，其中应届不少于50%): the
     rule's sentence in rules.yml, filled with both values and the result."""
     keys = list(rule.params["facts"])  # type: ignore[call-overload]
@@ -288,7 +291,7 @@ def _named_sum(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, questi
     return Computed([f"合计：{parts} = {fmt(total)}{unit}。"], [ref for _, ref in named])
 
 
-KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails], Optional[Computed]]] = {
+KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails, str], Optional[Computed]]] = {
     "per_person_capped": _per_person_capped,
     "cap_check": _cap_check,
     "share_of_cost_capped": _share_of_cost_capped,
@@ -306,10 +309,7 @@ def compute(clauses: Sequence[Clause], details: QuestionDetails, question: str =
     for rule in load_rules():
         if not rule.applies(details, question):
             continue
-        if rule.kind == "named_sum":
-            computed = _named_sum(rule, clauses, details, question)
-        else:
-            computed = KINDS[rule.kind](rule, clauses, details)
+        computed = KINDS[rule.kind](rule, clauses, details, question)
         if computed is not None:
             result.lines += computed.lines
             result.used += computed.used

@@ -156,7 +156,7 @@ def test_rules_name_facts_that_exist(kb):
     keys = {f.key for c in kb.clauses for f in c.facts}
     for rule in rules.load_rules():
         for name, value in rule.params.items():
-            if name in ("cue", "says", "op"):
+            if name in ("cue", "about", "says", "op"):
                 continue
             if name == "rows":
                 assert any(k.startswith(f"{value}.") for k in keys), f"rule {rule.id}: no rows {value}.*"
@@ -255,3 +255,19 @@ def test_a_question_naming_only_its_subject_gets_the_main_facts_of_the_kind_aske
     assert who.kind == "policy" and "16—24岁" in who.text
     length = answering.topic_answer(kb, "internship", "吉林就业见习最长可以见习几个月", JILIN)
     assert length.kind == "unknown" and not length.citations
+
+
+def test_percent_of_a_standard_the_asker_gives_for_what_the_question_is_about(kb):
+    """A host's own living allowance: at least 60% of the minimum wage the asker names (the
+    `about` pattern keeps the rule off questions about the subsidy itself)."""
+    clauses = kb.clauses_for("internship", "吉林")
+    question = "见习单位自己给见习生发生活补贴 当地最低工资1900的话 至少发多少"
+    assert "1900元 × 60% = 1140元" in "".join(rules.compute(clauses, parse_details(question), question).lines)
+    other = "当地最低工资1900的话 见习补贴给单位多少"
+    assert not rules.compute(clauses, parse_details(other), other).lines
+
+
+def test_amounts_in_words_need_a_place_value_or_a_unit():
+    assert parse_details("我们每个月房租物业水电一共5000块").monthly_cost_yuan == 5000
+    assert parse_details("原来培训补贴1000元").base_amount_yuan == 1000
+    assert parse_details("每月房租三千块").monthly_cost_yuan == 3000
