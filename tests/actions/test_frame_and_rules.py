@@ -271,3 +271,18 @@ def test_amounts_in_words_need_a_place_value_or_a_unit():
     assert parse_details("我们每个月房租物业水电一共5000块").monthly_cost_yuan == 5000
     assert parse_details("原来培训补贴1000元").base_amount_yuan == 1000
     assert parse_details("每月房租三千块").monthly_cost_yuan == 3000
+
+
+@pytest.mark.parametrize("topic, province, question", [
+    ("grassroots", "吉林", "吉林三支一扶今年啥时候报名 在哪报"),       # a text fact about 三支一扶 is no procedure
+    ("training", "吉林", "吉林职业技能鉴定补贴一个证书补多少"),         # 21万人次 is a head count, not money
+    ("training", "吉林", "吉林参加创业培训的培训补贴标准是多少钱一个人"),  # 按规定落实 states no standard
+])
+def test_evidence_must_show_the_attribute_asked(kb, topic, province, question):
+    answer = answering.topic_answer(kb, topic, question, Region(province, province))
+    assert answer.kind == "unknown" and not answer.citations, answer.text
+
+
+def test_an_a_not_a_pair_asks(kb):
+    frame = parse_frame("怎么办啊毕业俩年多了还没工作 吉林这边算不算就业困难的", kb.known_text)
+    assert frame.attribute is None  # the asking clause is the last one, not 怎么办
