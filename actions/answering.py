@@ -254,7 +254,12 @@ def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails) -> Opt
 
 
 def _answers(selected: Sequence[Tuple[Clause, Sequence[Fact]]], attribute: Attribute) -> bool:
-    return any(attribute.answered_by(f.kind, f.say) for _, facts in selected for f in facts)
+    """Whether a selected fact answers the attribute; a contact only by a contact fact (a sentence
+    naming the 96885 platform is not whom to call about this)."""
+    facts = [f for _, fs in selected for f in fs]
+    if attribute.document_wide and attribute.kinds:
+        return any(f.kind in attribute.kinds for f in facts)
+    return any(attribute.answered_by(f.kind, f.say) for f in facts)
 
 
 def select_for_attribute(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import FrozenSet, Iterable, Optional, Tuple
 
 from actions.numbers import QuestionDetails, parse_details
-from policies_kb.lexicon import Attribute, Lexicon, load_lexicon
+from policies_kb.lexicon import FIGURE_KINDS, Attribute, Lexicon, load_lexicon
 from policies_kb.regions import lookup
 from policies_kb.text import ensure_dictionary, policy_terms
 
@@ -42,6 +42,9 @@ class Frame:
     # Other attributes the asking clause has cues for (合伙开店最多能贷多少钱 几个人一起的那种 asks an
     # amount, though its last cue is a head count): a fact answering one of them answers it too.
     also: Tuple[Attribute, ...] = ()
+    # The attribute was carried over from the previous question (五个人呢 after 能贷多少), not asked:
+    # when the subject has no fact of it, the follow-up is answered without it (利息呢 after 几年).
+    inherited: bool = False
 
     def answerable(self) -> Tuple[Attribute, ...]:
         """The attribute asked, then the others its asking clause names."""
@@ -136,9 +139,12 @@ def _also_asked(attribute: Optional[Attribute], cued: Tuple[Attribute, ...]) -> 
     """Other attributes a question may ask besides the one read from its last cue: only between
     attributes answered by kinds of figure (a head count or an amount). One answered only by what
     a sentence says (an age, a rate, a contact) is asked for exactly."""
-    if attribute is None or not attribute.kinds:
+    def figure(a: Attribute) -> bool:
+        return bool(set(a.kinds) & FIGURE_KINDS)
+
+    if attribute is None or not figure(attribute):
         return ()
-    return tuple(a for a in cued if a is not attribute and a.kinds and not a.weak)
+    return tuple(a for a in cued if a is not attribute and figure(a) and not a.weak)
 
 
 def parse_frame(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Frame:

@@ -64,7 +64,7 @@ _PARTNERS = [
     re.compile(r"(?:我们|咱们|俺们)\s*" + _NUM + r"\s*(?:合伙|一起|合作)"),
     re.compile(_NUM + r"\s*(?:个)?(?:人|位)(?:的)?(?:团队|合伙)"),
     re.compile(_NUM + r"\s*" + _PEOPLE + r"[^，。,.？?]{0,6}?(?:合伙|一起|合作|搭伙|联合)"),
-    re.compile(r"^(?:那|那么|换成|如果是|要是)?\s*" + _NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:呢|的话|合伙)"),
+    re.compile(r"^(?:那|那么)?\s*(?:换成|如果是|要是|假如|如果|若是)?\s*" + _NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:呢|的话|合伙)"),
 ]
 # 我跟室友俩人 counts the asker in already; 我和两个同学 does not.
 _WITH_OTHERS = re.compile(r"(?:我|本人)(?:和|跟|与|带着|加上)\s*" + _NUM + r"\s*(?:个|位|名)\s*(?:同学|朋友|室友|伙伴|人|老乡|同事)")

@@ -163,7 +163,8 @@ def plan_question(
     """The topic to answer and the frame to answer it with. A message that names its own subject
     starts a new question; one that does not ("那江西呢", "那利息呢", "五个人呢", "赣州的") keeps the
     previous subject and changes only what it names: a bare follow-up reuses the previous question
-    with the new numbers merged in; one that names a word is asked in its own words, with the
+    with the new numbers merged in; one that asks without naming anything (应届的有多少) is asked of
+    what the previous question named; one that names a word is asked in its own words, with the
     previous question's numbers (and, when it asks nothing of its own, attribute) kept. The topic is
     always one whose clauses cover the words the question names, when any does."""
     intent_topic = kb.topic_for_intent(intent)
@@ -175,8 +176,13 @@ def plan_question(
     chosen = choose_topic(kb, topic, frame, province)
     if previous is not None and chosen == subject:
         details = frame.details.merged_over(previous.details)
-        elliptical = frame.attribute is None and len(frame.text) <= ELLIPTICAL_MAX_CHARS
-        return chosen, replace(frame, details=details, attribute=previous.attribute if elliptical else frame.attribute)
+        document_wide = frame.attribute is not None and frame.attribute.document_wide  # 邮箱呢: the document's
+        if not frame.content and previous.content and not document_wide:
+            # 应届的有多少 after 事业单位招多少人: what it is asked of is what the previous question named
+            frame = replace(frame, text="".join(previous.content) + "，" + frame.text, content=previous.content)
+        if frame.attribute is None and len(frame.text) <= ELLIPTICAL_MAX_CHARS and previous.attribute is not None:
+            return chosen, replace(frame, details=details, attribute=previous.attribute, inherited=True)
+        return chosen, replace(frame, details=details)
     return chosen, frame
 
 
@@ -226,6 +232,9 @@ class ActionAnswerPolicy(BlockingAction):
             answer = answering.uncovered_answer(region)
         elif topic is not None:
             answer = answering.topic_answer(kb, topic, frame.text, region, frame)
+            if answer.kind == "unknown" and frame.inherited:  # asked of the subject, not of that attribute
+                frame = replace(frame, attribute=None, inherited=False)
+                answer = answering.topic_answer(kb, topic, frame.text, region, frame)
         elif region is not None and frame.bare:
             answer = Answer(
                 text=f"好的，已记下您在{region.province}省。请问您想了解哪方面的政策？例如创业担保贷款、就业见习补贴、档案托管等。",
