@@ -107,8 +107,9 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
         previous = ""
         if not _names_a_thing(word, tag, known_text, generic_char_set):
             continue
-        if word in lexicon.named_numbers:
-            out.append(word)  # 96885, 12333, 1311: numbers that name a service
+        named_with_figures = word in policy_terms() and _NOT_CONTENT.search(word) and lookup(word) is None
+        if word in lexicon.named_numbers or (named_with_figures and word not in out):
+            out.append(word)  # 96885, 12333, 1311, 2+6+N: numbers and names that name a service
             continue
         if len(word) < 2 or word in generic or word in cues or _NOT_CONTENT.search(word):
             continue

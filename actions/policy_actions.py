@@ -187,10 +187,23 @@ def plan_question(
 
 
 @functools.lru_cache(maxsize=2)
+def _lexicon_data(path: Path = LEXICON_FILE) -> Dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 def out_of_work_cues(path: Path = LEXICON_FILE) -> Tuple[Pattern[str], ...]:
     """The lexicon's ``out_of_work`` patterns: a graduate saying they are still out of work."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(re.compile(str(cue)) for cue in data.get("out_of_work") or ())
+    return tuple(re.compile(str(cue)) for cue in _lexicon_data(path).get("out_of_work") or ())
+
+
+def out_of_work_topic(kb: KnowledgeBase, text: str) -> Optional[str]:
+    """The services for graduates out of work (the lexicon's ``out_of_work_topic``) when a message
+    says someone is out of work and asks what there is, naming nothing in particular (我家孩子毕业
+    还没工作，人社能提供啥服务)."""
+    topic = _lexicon_data().get("out_of_work_topic")
+    if topic in kb.topics and load_lexicon().asks(text) and any(cue.search(text) for cue in out_of_work_cues()):
+        return str(topic)
+    return None
 
 
 def offer_registration(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, answer: Answer) -> None:
@@ -221,13 +234,15 @@ class ActionAnswerPolicy(BlockingAction):
         if intent in ACKNOWLEDGE_INTENTS and not frame.content:
             dispatcher.utter_message(response="utter_acknowledge")
             return []
-        if intent == "inform" and frame.attribute is None:  # a form answer with no form open
+        if intent == "inform" and not load_lexicon().asks(text):  # a form answer with no form open
             dispatcher.utter_message(response="utter_inform_outside_form")
             return []
         region = resolve_region(tracker)
         subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
         province = region.province if region is not None else None
         topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
+        if topic is None and frame.bare:
+            topic = out_of_work_topic(kb, text)
         if region is not None and not region.covered:
             answer = answering.uncovered_answer(region)
         elif topic is not None:

@@ -40,3 +40,20 @@ def test_a_contact_follow_up_is_not_mixed_with_the_previous_words(kb):
 def test_numbers_in_a_what_if_follow_up():
     assert parse_details("那要是十个人呢").partners == 10
     assert parse_details("如果是三个人呢").partners == 3
+
+
+def test_names_the_documents_quote_are_what_a_question_is_about(kb):
+    """Programme names quoted in the documents (“双百双千”, “2+6+N”) are in the jieba dictionary, so
+    a question naming one is about it, even when it is written with figures."""
+    assert parse_frame("江西的双百双千是干啥的", kb.known_text).content == ("双百双千",)
+    assert parse_frame("江西 2+6+N 是个啥", kb.known_text).content == ("2+6+N",)
+    answer = answering.topic_answer(kb, "training", "江西 2+6+N 是个啥", Region("江西", "江西"))
+    assert "重点产业" in answer.text
+
+
+def test_someone_out_of_work_asking_what_there_is_gets_the_services_for_them(kb):
+    from actions.policy_actions import out_of_work_topic
+
+    assert out_of_work_topic(kb, "我家孩子从吉林的大学毕业还没工作，人社能提供啥服务") == "service_1311"
+    assert out_of_work_topic(kb, "我家孩子从吉林的大学毕业还没工作") is None  # asks nothing
+    assert out_of_work_topic(kb, "人社能提供啥服务") is None
