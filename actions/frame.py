@@ -148,12 +148,27 @@ def _also_asked(attribute: Optional[Attribute], cued: Tuple[Attribute, ...]) -> 
     return tuple(a for a in cued if a is not attribute and figure(a) and not a.weak)
 
 
+def _asked_attribute(text: str, asking: str, content: Tuple[str, ...], lexicon: Lexicon) -> Optional[Attribute]:
+    """The attribute of the asking clause; when it names nothing of its own (都包括哪些), that of
+    the last earlier clause with a question word."""
+    if any(w in asking for w in content):
+        return lexicon.attribute_of(asking)
+    marks = lexicon.question_marks
+    earlier = [c for c in _CLAUSES.split(text) if c and c != asking and marks is not None and marks.search(c)]
+    for clause in [asking] + earlier[::-1]:
+        attribute = lexicon.attribute_of(clause)
+        if attribute is not None:
+            return attribute
+    return None
+
+
 def parse_frame(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Frame:
     lexicon = lexicon or load_lexicon()
     content = content_words(text, known_text, lexicon)
     asking = _asking_clause(text, lexicon)
-    # The clause that asks says what is asked (我们是国企，按要求招满了，有啥好处 asks no 要求).
-    attribute = lexicon.attribute_of(asking or text)
+    # The clauses that ask say what is asked (我们是国企，按要求招满了，有啥好处 asks no 要求), the last
+    # one with a cue first (是干啥用的，都包括哪些 asks the purpose).
+    attribute = _asked_attribute(text, asking, content, lexicon) if asking else lexicon.attribute_of(text)
     return Frame(
         text=text,
         attribute=attribute,

@@ -286,3 +286,14 @@ def test_evidence_must_show_the_attribute_asked(kb, topic, province, question):
 def test_an_a_not_a_pair_asks(kb):
     frame = parse_frame("怎么办啊毕业俩年多了还没工作 吉林这边算不算就业困难的", kb.known_text)
     assert frame.attribute is None  # the asking clause is the last one, not 怎么办
+
+
+@pytest.mark.parametrize("question", [
+    "吉林给单位的就业见习补贴能用在哪些方面",
+    "吉林的就业见习补贴是干啥用的，都包括哪些",   # the continuation names nothing: the clause before asks
+])
+def test_what_money_is_for_is_its_own_attribute(kb, question):
+    frame = parse_frame(question, kb.known_text)
+    assert frame.attribute.id == "purpose"
+    answer = answering.topic_answer(kb, "internship", question, JILIN, frame)
+    assert "基本生活费" in answer.text and "意外伤害保险" in answer.text
