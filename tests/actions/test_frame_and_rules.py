@@ -293,6 +293,9 @@ def test_an_a_not_a_pair_asks(kb):
     "吉林的就业见习补贴是干啥用的，都包括哪些",   # the continuation names nothing: the clause before asks
 ])
 def test_what_money_is_for_is_its_own_attribute(kb, question):
+    from policies_kb.normalize import normalize
+
+    question = normalize(question)  # as the assistant reads it (啥 → 什么)
     frame = parse_frame(question, kb.known_text)
     assert frame.attribute.id == "purpose"
     answer = answering.topic_answer(kb, "internship", question, JILIN, frame)
