@@ -156,6 +156,23 @@ def choose_topic(kb: KnowledgeBase, candidate: Optional[str], frame: Frame, prov
     return best_covering_topic(kb, frame, province) or candidate
 
 
+def plan_or_result_topic(kb: KnowledgeBase, topic: Optional[str], frame: Frame, province: Optional[str]) -> Optional[str]:
+    """A plan asked of a topic that reports results (2022年计划实现农村劳动力转移就业多少人) goes to
+    the topic whose clauses cover it and state plans, and a result asked of a plan topic to the
+    results topic that covers it; otherwise ``topic`` stays."""
+    wants_results = load_lexicon().asks_results(frame.text)
+    if topic is None or wants_results is None or not frame.content or kb.topics[topic].results == wants_results:
+        return topic
+    others = [
+        t for t in kb.topics if kb.topics[t].results == wants_results
+        and answering.topic_coverage(kb, t, frame, province) >= answering.COVERAGE_MIN
+    ]
+    if not others:
+        return topic
+    fit = {t: answering.best_fact_match(kb.clauses_for(t, province), frame.text) for t in others}
+    return max(others, key=lambda t: fit[t])
+
+
 def plan_question(
     kb: KnowledgeBase, intent: str, frame: Frame, subject: Optional[str], previous: Optional[Frame],
     province: Optional[str] = None,
@@ -173,7 +190,7 @@ def plan_question(
         if frame.bare and previous is not None:
             return subject, replace(previous, details=frame.details.merged_over(previous.details))
         topic = subject
-    chosen = choose_topic(kb, topic, frame, province)
+    chosen = plan_or_result_topic(kb, choose_topic(kb, topic, frame, province), frame, province)
     if previous is not None and chosen == subject:
         details = frame.details.merged_over(previous.details)
         document_wide = frame.attribute is not None and frame.attribute.document_wide  # 邮箱呢: the document's

@@ -60,6 +60,8 @@ class Lexicon:
     named_numbers: FrozenSet[str] = frozenset()
     question_marks: Optional[Pattern[str]] = None
     referenced_only: FrozenSet[str] = frozenset()
+    plan: Optional[Pattern[str]] = None
+    result: Optional[Pattern[str]] = None
     # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
     kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
 
@@ -72,6 +74,13 @@ class Lexicon:
             if word not in covered_by and any((word.endswith(h) and word != h) or word == h for h in heads):
                 return covered_by
         return None
+
+    def asks_results(self, text: str) -> Optional[bool]:
+        """True for a question about what was achieved, False for one about what was planned, None
+        when it says neither (or both: 完成年计划的多少)."""
+        plan = bool(self.plan and self.plan.search(text))
+        result = bool(self.result and self.result.search(text))
+        return None if plan == result else result
 
     def attribute_of(self, text: str) -> Optional[Attribute]:
         """What the question asks. A Chinese question ends with what it asks (几个人合伙，最多贷多少
@@ -157,6 +166,8 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         named_numbers=frozenset(map(str, data.get("named_numbers") or ())),
         question_marks=re.compile(data["question_marks"]) if data.get("question_marks") else None,
         referenced_only=frozenset(map(str, data.get("referenced_only") or ())),
+        plan=re.compile(data["plan"]) if data.get("plan") else None,
+        result=re.compile(data["result"]) if data.get("result") else None,
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
         ),

@@ -40,7 +40,7 @@ def squash(text: str) -> str:
 
 def load_topics(path: Path = TOPICS_FILE) -> Dict[str, Topic]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))["topics"]
-    return {tid: Topic(id=tid, intent=t["intent"], name=t["name"]) for tid, t in raw.items()}
+    return {tid: Topic(id=tid, intent=t["intent"], name=t["name"], results=bool(t.get("results"))) for tid, t in raw.items()}
 
 
 def load_documents(

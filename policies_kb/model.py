@@ -58,3 +58,4 @@ class Topic:
     id: str
     intent: str
     name: str
+    results: bool = False  # reports what was achieved, not what was planned

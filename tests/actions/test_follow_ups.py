@@ -57,3 +57,17 @@ def test_someone_out_of_work_asking_what_there_is_gets_the_services_for_them(kb)
     assert out_of_work_topic(kb, "我家孩子从吉林的大学毕业还没工作，人社能提供啥服务") == "service_1311"
     assert out_of_work_topic(kb, "我家孩子从吉林的大学毕业还没工作") is None  # asks nothing
     assert out_of_work_topic(kb, "人社能提供啥服务") is None
+
+
+def test_a_plan_is_answered_from_the_plan_and_a_result_from_the_report(kb):
+    """2022年计划…多少 asks the 2022 plan (吉就组〔2022〕2号), not the 2023 report of what was done;
+    去年毕业 says when someone graduated, not that results are asked."""
+    from actions.policy_actions import plan_or_result_topic
+    from policies_kb.lexicon import load_lexicon
+
+    frame = parse_frame("吉林2022年计划实现农村劳动力转移就业多少人", kb.known_text)
+    topic = plan_or_result_topic(kb, "results_2022", frame, "吉林")
+    assert topic != "results_2022"
+    assert "270万" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+    assert load_lexicon().asks_results("我是去年毕业的，单位按什么标准拿补贴") is None
+    assert load_lexicon().asks_results("吉林市去年办了多少场招聘会") is True
