@@ -14,7 +14,7 @@ RASA = str(Path(sys.executable).with_name("rasa"))
 NLU_TESTS = PROJECT_DIR / "tests" / "nlu"
 STORIES = PROJECT_DIR / "tests" / "stories"
 # Floors on the held-out split written blind (tests/nlu, issues 12 and 14). Measured on the model
-# `jiuye train` makes from this data: policy intents 0.957, all intents 0.945, registration 0.933
+# `jiuye train` makes from this data: policy intents 0.959, all intents 0.943, registration 0.937
 # (bench/RESULTS.md). Issue 14's 0.95 for registration is NOT met; the floors sit just under what is
 # measured so that a regression fails. They are not the target.
 MIN_MACRO_F1 = 0.945
