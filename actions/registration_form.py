@@ -253,6 +253,18 @@ def _latest_intent(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
 
 
+def _requested_when_user_spoke(tracker: Tracker) -> Optional[str]:
+    """The question the form had asked when the latest user message came in (the current one when
+    the tracker carries no earlier request)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == "requested_slot":
+            return event.get("value")
+    return tracker.get_slot("requested_slot")
+
+
 class ActionAskRegConfirm(Action):
     """Shows the summary (ID masked) and asks for confirmation; after a "no" asks what to change."""
     def name(self) -> Text:
@@ -260,8 +272,10 @@ class ActionAskRegConfirm(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         last = (tracker.latest_message or {}).get("text") or ""
+        # Only a "no" to the summary itself asks what to change: 没有/无 answering the hardship
+        # question (a `deny`) must still bring the summary.
         said_no = f.parse_yes_no(last, _latest_intent(tracker)) is False and f.field_named_in(last) is None
-        if tracker.get_slot("requested_slot") == f.CONFIRM and said_no:
+        if _requested_when_user_spoke(tracker) == f.CONFIRM and said_no:
             dispatcher.utter_message(
                 text="请问哪一项需要修改？例如说“修改手机号”或“专业填错了”。信息无误请回复“确认”。")
             return []

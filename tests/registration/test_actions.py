@@ -53,6 +53,17 @@ def test_confirmation_summary_masks_the_id(ledger):
     assert "哪一项需要修改" in text
 
 
+def test_a_bare_no_to_the_hardship_question_brings_the_summary(ledger):
+    """没有/无 is `deny`; answering the hardship question it is "none", not a "no" to the summary
+    (the form has already moved requested_slot on to the confirmation when it asks)."""
+    slots = filled(ledger, **{f.CONFIRM: None})
+    asked_hardship = [{"event": "slot", "name": "requested_slot", "value": f.HARDSHIP}]
+    for answer in ("无", "没有"):
+        _, text = run(ActionAskRegConfirm(), slots=slots, text=answer, intent="deny", requested_slot=f.CONFIRM,
+                      events=asked_hardship)
+        assert "请核对" in text and "哪一项需要修改" not in text
+
+
 def test_submit_saves_and_clears_the_slots(ledger):
     events, text = run(ActionRegistrationSubmit(), slots=filled(ledger), text="确认", intent="affirm")
     view = ledger.find_by_sender("cli", "tester")
