@@ -12,6 +12,7 @@ conversation's earlier frame for follow-ups.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import FrozenSet, Iterable, Optional, Tuple
@@ -163,7 +164,20 @@ def _asked_attribute(text: str, asking: str, content: Tuple[str, ...], lexicon: 
 
 
 def parse_frame(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Frame:
-    lexicon = lexicon or load_lexicon()
+    """The frame of ``text``. With the default lexicon, frames are cached: one turn reads the
+    message, the previous question and (for out-of-scope messages) the message again, and jieba's
+    part-of-speech pass is the costly part."""
+    if lexicon is None:
+        return _cached_frame(text, known_text)
+    return _parse_frame(text, known_text, lexicon)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_frame(text: str, known_text: str) -> Frame:
+    return _parse_frame(text, known_text, load_lexicon())
+
+
+def _parse_frame(text: str, known_text: str, lexicon: Lexicon) -> Frame:
     content = content_words(text, known_text, lexicon)
     asking = _asking_clause(text, lexicon)
     # The clauses that ask say what is asked (我们是国企，按要求招满了，有啥好处 asks no 要求), the last
