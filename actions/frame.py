@@ -209,12 +209,25 @@ def covers(text: str, word: str) -> bool:
         return True
     if len(word) in (2, 3) and _abbreviates(word, text):
         return True
+    if len(word) >= 4 and _head_covered(word, text):
+        return True  # 省属国企 is a kind of 国企
     if len(word) >= 4:
         # Chinese compounds are head-final: the last pair must be there (西部计划 ~ 西部志愿者计划,
         # but 失业保险金 is not 失业保险), and two thirds of all pairs.
         pairs = [word[i:i + 2] for i in range(len(word) - 1)]
         return pairs[-1] in text and sum(1 for p in pairs if p in text) * 3 >= 2 * len(pairs)
     return False
+
+
+def _head_covered(word: str, text: str) -> bool:
+    """Whether the head (last word, two characters or more) of a compound is covered: a kind of
+    what the documents name (省属国企 ~ 国有企业). A one-character head (失业保险|金) is not enough."""
+    import jieba
+
+    ensure_dictionary()
+    generic = load_lexicon().generic  # 见习补贴 is not covered wherever 补贴 is
+    heads = [word[-n:] for n in (2, 3) if len(word) - n >= 2 and jieba.dt.FREQ.get(word[-n:]) and word[-n:] not in generic]
+    return any(covers(text, head) for head in heads)
 
 
 def _abbreviates(word: str, text: str) -> bool:

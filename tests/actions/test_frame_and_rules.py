@@ -84,6 +84,8 @@ def test_abbreviations_are_covered_by_their_full_form():
     assert covers("纳入实名信息数据库", "实名库")
     assert covers("国有企业招聘高校毕业生", "国企")
     assert not covers("人才编制池", "公寓") and not covers("创业担保贷款", "人才房")
+    assert covers("按要求招聘应届高校毕业生的国有企业", "省属国企")  # a kind of 国企: its head is covered
+    assert not covers("继续发放失业补助金", "失业保险金") and not covers("就业补助资金", "见习补贴")
 
 
 def test_context_before_the_asking_clause_cannot_make_a_question_uncovered(kb):
