@@ -244,6 +244,34 @@ def select_facts(
     return list(grouped.values())
 
 
+def _with_other_questions(
+    selected: List[Tuple[Clause, List[Fact]]], clauses: Sequence[Clause], frame: Frame, topic: str, topic_name: str,
+) -> List[Tuple[Clause, List[Fact]]]:
+    """Add the best fact for each other question in the message (贷款能贷多少，利息有补贴吗 gets the
+    amount and the interest subsidy), when the documents cover that question's words."""
+    if not frame.other_questions:
+        return selected
+    chosen = {f.key for _, facts in selected for f in facts}
+    out = [(c, list(fs)) for c, fs in selected]
+    for question in frame.other_questions + (frame.asking,):
+        words = [w for w in frame.content if w in question]
+        found = select_facts(
+            [c for c in clauses if coverage(words, clause_text(c)) >= COVERAGE_MIN], question, None, topic,
+            topic_name, load_lexicon().attribute_of(question),
+        )
+        for clause, facts in found[:1]:
+            fact = next((f for f in facts if f.key not in chosen), None)
+            if fact is None:
+                continue
+            chosen.add(fact.key)
+            group = next((g for g in out if g[0].ref == clause.ref), None)
+            if group is None:
+                out.append((clause, [fact]))
+            else:
+                group[1].append(fact)
+    return out
+
+
 def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails) -> Optional[str]:
     says = " ".join(f.say + f.quote for f in facts)
     if details.years_since_graduation is not None and details.years_since_graduation > 2 and "离校2年内" in says:
@@ -430,6 +458,7 @@ def province_answer(
                 return declined_answer(frame, province)
         if _other_year(frame, selected):
             return declined_answer(frame, province)
+        selected = _with_other_questions(selected, focus or clauses, frame, topic, topic_name)
     cited: List[Tuple[Clause, List[Fact]]] = [(c, list(fs)) for c, fs in selected]
     for c, f in computed.used:
         group = next((g for g in cited if g[0].ref == c.ref), None)

@@ -43,6 +43,10 @@ class Frame:
     # Other attributes the asking clause has cues for (合伙开店最多能贷多少钱 几个人一起的那种 asks an
     # amount, though its last cue is a head count): a fact answering one of them answers it too.
     also: Tuple[Attribute, ...] = ()
+    # Earlier clauses that ask something of their own (贷款能贷多少，利息有补贴吗: 贷款能贷多少):
+    # a message may hold two questions; each is answered.
+    other_questions: Tuple[str, ...] = ()
+    asking: str = ""  # the clause that asks (the last one with a question word or cue)
     # The attribute was carried over from the previous question (五个人呢 after 能贷多少), not asked:
     # when the subject has no fact of it, the follow-up is answered without it (利息呢 after 几年).
     inherited: bool = False
@@ -149,6 +153,15 @@ def _also_asked(attribute: Optional[Attribute], cued: Tuple[Attribute, ...]) -> 
     return tuple(a for a in cued if a is not attribute and figure(a) and not a.weak)
 
 
+def _other_questions(text: str, asking: str, content: Tuple[str, ...], lexicon: Lexicon) -> Tuple[str, ...]:
+    """Clauses before the asking one that ask with a question word and name something of their own."""
+    marks = lexicon.question_marks
+    if not asking or marks is None:
+        return ()
+    clauses = [c for c in _CLAUSES.split(text) if c and c != asking]
+    return tuple(c for c in clauses if marks.search(c) and any(w in c for w in content))
+
+
 def _asked_attribute(text: str, asking: str, content: Tuple[str, ...], lexicon: Lexicon) -> Optional[Attribute]:
     """The attribute of the asking clause; when it names nothing of its own (都包括哪些), that of
     the last earlier clause with a question word."""
@@ -192,6 +205,8 @@ def _parse_frame(text: str, known_text: str, lexicon: Lexicon) -> Frame:
         details=parse_details(text),
         years=tuple(int(y) for y in _YEAR.findall(text)),
         asked=tuple(w for w in content if w in asking) if asking != text else (),
+        other_questions=_other_questions(text, asking, content, lexicon),
+        asking=asking,
     )
 
 

@@ -302,3 +302,13 @@ def test_what_money_is_for_is_its_own_attribute(kb, question):
     assert frame.attribute.id == "purpose"
     answer = answering.topic_answer(kb, "internship", question, JILIN, frame)
     assert "基本生活费" in answer.text and "意外伤害保险" in answer.text
+
+
+def test_two_questions_in_one_message_are_both_answered(kb):
+    from policies_kb.normalize import normalize
+
+    question = normalize("我儿子在白山，想自己创业，贷款能贷多少，利息有补贴吗")
+    frame = parse_frame(question, kb.known_text)
+    assert frame.other_questions == ("贷款能贷多少",)
+    answer = answering.topic_answer(kb, "loan", question, JILIN, frame)
+    assert "20万" in answer.text and "贴息" in answer.text
