@@ -31,15 +31,16 @@ def command(port: int) -> List[str]:
     return [sys.executable, "-m", "jiuye.action_main", "--actions", "actions", "--port", str(port)]
 
 
-def start(
-    port: int, log_to=None, wait_seconds: float = 120.0, env: Optional[Mapping[str, str]] = None
-) -> subprocess.Popen:
-    """Start the action server (``command``) on 127.0.0.1:``port``, with ``env`` (default: this
-    process's environment) so it uses the same database, keys and log level."""
+def spawn(port: int, log_to=None, env: Optional[Mapping[str, str]] = None) -> subprocess.Popen:
+    """Launch the action server (``command``) on 127.0.0.1:``port`` without waiting for it, with
+    ``env`` (default: this process's environment) so it uses the same database, keys and log level.
+    The caller can load the Rasa model meanwhile (both take seconds) and then ``wait_healthy``."""
     env = dict(os.environ if env is None else env, PYTHONPATH=str(PROJECT_DIR))
-    process = subprocess.Popen(
-        command(port), cwd=PROJECT_DIR, env=env, stdout=log_to or sys.stderr, stderr=subprocess.STDOUT
-    )
+    return subprocess.Popen(command(port), cwd=PROJECT_DIR, env=env, stdout=log_to or sys.stderr, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(process: subprocess.Popen, port: int, wait_seconds: float = 120.0) -> subprocess.Popen:
+    """Return ``process`` once its health endpoint answers; raise if it exits or times out."""
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
@@ -50,6 +51,13 @@ def start(
         time.sleep(0.2)
     process.terminate()
     raise RuntimeError(f"action server did not become healthy on port {port} within {wait_seconds}s")
+
+
+def start(
+    port: int, log_to=None, wait_seconds: float = 120.0, env: Optional[Mapping[str, str]] = None
+) -> subprocess.Popen:
+    """Start the action server and wait until it is healthy."""
+    return wait_healthy(spawn(port, log_to, env), port, wait_seconds)
 
 
 def stop(process: Optional[subprocess.Popen]) -> None:

@@ -3,6 +3,7 @@ loaded once, the real action server (started here when none is configured) and t
 tracker and lock stores."""
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import uuid
 from typing import Any, Dict, Optional
@@ -29,12 +30,19 @@ class LocalAssistant:
             raise FileNotFoundError(f"no trained model at {self.settings.model_path}; run `jiuye train` first")
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         action_url = self.settings.action_server_url
-        if not action_url:
+        port = None
+        if not action_url:  # our own action server boots on the other core while the model loads
             port = action_server.free_port()
-            self._action_process = action_server.start(port)
+            self._action_process = action_server.spawn(port)
             action_url = f"http://127.0.0.1:{port}/webhook"
         endpoints = available_endpoints(self.settings, action_url)
-        self._agent = await load_agent(model_path=str(self.settings.model_path), endpoints=endpoints)
+        try:
+            self._agent = await load_agent(model_path=str(self.settings.model_path), endpoints=endpoints)
+            if self._action_process is not None and port is not None:
+                await asyncio.to_thread(action_server.wait_healthy, self._action_process, port)
+        except BaseException:
+            action_server.stop(self._action_process)
+            raise
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
