@@ -375,9 +375,15 @@ def focus_clauses(clauses: Sequence[Clause], frame: Frame) -> List[Clause]:
 
 def _question_coverage(frame: Frame, text: str) -> float:
     """Coverage of the whole question, or of its asking clause when that is better covered: context
-    told before the question can lower it, never the question itself."""
-    whole = coverage(frame.content, text)
-    return max(whole, coverage(frame.asked, text)) if frame.asked else whole
+    told before the question can lower it, never the question itself. A standard the documents only
+    refer to (最低工资) is no evidence that they cover the question (试用期工资能低于最低工资吗), so it
+    and the words it contains are left out, unless the question names nothing else."""
+    referenced = load_lexicon().referenced_only
+    named = [w for w in frame.content if not any(w in r for r in referenced if r in frame.text)]
+    words = named or list(frame.content)
+    whole = coverage(words, text)
+    asked = [w for w in frame.asked if w in words]
+    return max(whole, coverage(asked, text)) if asked else whole
 
 
 def topic_coverage(kb: KnowledgeBase, topic: str, frame: Frame, province: Optional[str] = None) -> float:

@@ -312,3 +312,11 @@ def test_two_questions_in_one_message_are_both_answered(kb):
     assert frame.other_questions == ("贷款能贷多少",)
     answer = answering.topic_answer(kb, "loan", question, JILIN, frame)
     assert "20万" in answer.text and "贴息" in answer.text
+
+
+def test_a_standard_only_referred_to_is_no_evidence_of_coverage(kb):
+    """试用期 is not in the documents; 最低工资 is only referred to (by the internship subsidy)."""
+    answer = answering.topic_answer(kb, "internship", "试用期工资能低于最低工资吗", JILIN)
+    assert answer.kind == "unknown" and not answer.citations
+    kept = answering.topic_answer(kb, "internship", "吉林见习补贴是按最低工资标准发吗", JILIN)
+    assert kept.kind == "policy" and "最低工资" in kept.text
