@@ -320,3 +320,15 @@ def test_a_standard_only_referred_to_is_no_evidence_of_coverage(kb):
     assert answer.kind == "unknown" and not answer.citations
     kept = answering.topic_answer(kb, "internship", "吉林见习补贴是按最低工资标准发吗", JILIN)
     assert kept.kind == "policy" and "最低工资" in kept.text
+
+
+@pytest.mark.parametrize("topic, question", [
+    ("loan", "吉林大学生创业担保贷款申请要准备哪些材料？"),
+    ("flexible_employment", "吉林跑网约车需要办哪些证"),
+])
+def test_papers_to_bring_are_asked_for_and_not_guessed(kb, topic, question):
+    """The documents list no papers: the question is declined, not answered with a loan figure."""
+    frame = parse_frame(question, kb.known_text)
+    assert frame.attribute.id == "materials"
+    answer = answering.topic_answer(kb, topic, question, JILIN, frame)
+    assert answer.kind == "unknown" and not answer.citations
