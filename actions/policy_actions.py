@@ -5,14 +5,10 @@ payload, so every channel gets the same text and ``jiuye ask --jsonl`` can repor
 """
 from __future__ import annotations
 
-import functools
 import logging
-import re
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Pattern, Text, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text, Tuple
 
-import yaml
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -24,7 +20,7 @@ from actions.answering import Answer
 from actions.frame import Frame, parse_frame
 from registry.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
-from policies_kb.lexicon import LEXICON_FILE, load_lexicon
+from policies_kb.lexicon import load_lexicon
 from settings import Settings
 from policies_kb.regions import Region, lookup, resolve
 from policies_kb.text import policy_terms
@@ -203,23 +199,14 @@ def plan_question(
     return chosen, frame
 
 
-@functools.lru_cache(maxsize=2)
-def _lexicon_data(path: Path = LEXICON_FILE) -> Dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-
-
-def out_of_work_cues(path: Path = LEXICON_FILE) -> Tuple[Pattern[str], ...]:
-    """The lexicon's ``out_of_work`` patterns: a graduate saying they are still out of work."""
-    return tuple(re.compile(str(cue)) for cue in _lexicon_data(path).get("out_of_work") or ())
-
-
 def out_of_work_topic(kb: KnowledgeBase, text: str) -> Optional[str]:
     """The services for graduates out of work (the lexicon's ``out_of_work_topic``) when a message
     says someone is out of work and asks what there is, naming nothing in particular (我家孩子毕业
     还没工作，人社能提供啥服务)."""
-    topic = _lexicon_data().get("out_of_work_topic")
-    if topic in kb.topics and load_lexicon().asks(text) and any(cue.search(text) for cue in out_of_work_cues()):
-        return str(topic)
+    lexicon = load_lexicon()
+    topic = lexicon.out_of_work_topic
+    if topic in kb.topics and lexicon.asks(text) and lexicon.says_out_of_work(text):
+        return topic
     return None
 
 
@@ -229,7 +216,7 @@ def offer_registration(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     not to a parent or an employer asking, not for a province we do not cover."""
     if answer.kind == "uncovered" or load_lexicon().asker_of(text) != "graduate":
         return
-    if not any(cue.search(text) for cue in out_of_work_cues()):
+    if not load_lexicon().says_out_of_work(text):
         return
     if registration_of(tracker) is None:
         dispatcher.utter_message(response="utter_offer_registration")

@@ -62,6 +62,10 @@ class Lexicon:
     referenced_only: FrozenSet[str] = frozenset()
     plan: Optional[Pattern[str]] = None
     result: Optional[Pattern[str]] = None
+    # A graduate saying they are still out of work (`out_of_work`), and the topic that answers such
+    # a message when it asks what there is but names nothing (`out_of_work_topic`).
+    out_of_work: Tuple[Pattern[str], ...] = ()
+    out_of_work_topic: Optional[str] = None
     # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
     kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
 
@@ -74,6 +78,9 @@ class Lexicon:
             if word not in covered_by and any((word.endswith(h) and word != h) or word == h for h in heads):
                 return covered_by
         return None
+
+    def says_out_of_work(self, text: str) -> bool:
+        return any(cue.search(text) for cue in self.out_of_work)
 
     def asks_results(self, text: str) -> Optional[bool]:
         """True for a question about what was achieved, False for one about what was planned, None
@@ -167,6 +174,8 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         question_marks=re.compile(data["question_marks"]) if data.get("question_marks") else None,
         referenced_only=frozenset(map(str, data.get("referenced_only") or ())),
         plan=re.compile(data["plan"]) if data.get("plan") else None,
+        out_of_work=tuple(re.compile(str(cue)) for cue in data.get("out_of_work") or ()),
+        out_of_work_topic=str(data["out_of_work_topic"]) if data.get("out_of_work_topic") else None,
         result=re.compile(data["result"]) if data.get("result") else None,
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
