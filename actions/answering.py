@@ -17,7 +17,7 @@ from actions.frame import Frame, coverage, parse_frame
 from actions.numbers import QuestionDetails
 from policies_kb.kb import KnowledgeBase, clause_text
 from policies_kb.lexicon import Attribute, load_lexicon
-from policies_kb.model import Clause, Fact
+from policies_kb.model import Clause, Document, Fact
 from policies_kb.regions import Region
 from policies_kb.search import Hit
 from policies_kb.text import tokens
@@ -366,11 +366,14 @@ def focus_clauses(clauses: Sequence[Clause], frame: Frame) -> List[Clause]:
     documents do not cover it). A question naming nothing of its own keeps every clause."""
     if not frame.content:
         return list(clauses)
-    scored = [(_question_coverage(frame, clause_text(c)), c) for c in clauses]
-    best = max((score for score, _ in scored), default=0.0)
+    best = max((_question_coverage(frame, clause_text(c)) for c in clauses), default=0.0)
     if best < COVERAGE_MIN:
         return []
-    return [c for score, c in scored if score >= best - 1e-9]
+    # Among the clauses, a document's title speaks for each of its clauses: 攻坚行动的行动主题 is
+    # the clause headed 行动主题 of the 攻坚行动 notice, though its own text never says 攻坚行动.
+    scored = [(_question_coverage(frame, clause_text(c) + "\n" + c.doc.title), c) for c in clauses]
+    top = max(score for score, _ in scored)
+    return [c for score, c in scored if score >= top - 1e-9]
 
 
 def _question_coverage(frame: Frame, text: str) -> float:
@@ -465,6 +468,7 @@ def province_answer(
         if _other_year(frame, selected):
             return declined_answer(frame, province)
         selected = _with_other_questions(selected, focus or clauses, frame, topic, topic_name)
+        computed = rules.compute_on_selected([(c, f) for c, fs in selected for f in fs], details, frame.text)
     cited: List[Tuple[Clause, List[Fact]]] = [(c, list(fs)) for c, fs in selected]
     for c, f in computed.used:
         group = next((g for g in cited if g[0].ref == c.ref), None)
@@ -475,8 +479,8 @@ def province_answer(
     skip = {"loan.individual_max"} if details.partners else set()
     fact_lines = [f.say for _, facts in selected for f in facts if f.key not in skip]
     body = computed.lines + fact_lines  # a computed answer to the asker's own case comes first
-    if not body:
-        body = [f"{c.heading}。" for c in clauses[:2]]
+    if not body or not cited:  # nothing stated that could be cited: the documents do not answer it
+        return declined_answer(frame, province)
     warning = _eligibility_warning([f for _, fs in selected for f in fs], details)
     if warning:
         body.append(warning)
@@ -516,6 +520,51 @@ def topic_answer(
     )
     citations = [c for p in answered for c in p.citations]
     return Answer(text=text, kind="both_provinces", region=None, topic=topic, citations=citations)
+
+
+def _document_text(kb: KnowledgeBase, doc_id: str) -> str:
+    return "\n".join(clause_text(c) for c in kb.clauses if c.doc.id == doc_id)
+
+
+def document_answer(
+    kb: KnowledgeBase, frame: Frame, province: Optional[str], last_documents: Sequence[str] = ()
+) -> Optional[Answer]:
+    """A question about a document itself (文号, 哪天印发, 谁发的): the record of the one document
+    whose title, or else whose text, best covers what the question names; when it names nothing
+    (文号呢, 这个政策哪天发的), the document the last answer cited. None when no single document
+    fits: the question is answered as usual then."""
+    asked = load_lexicon().document_phrases(frame.text)
+    words = tuple(w for w in frame.content if not any(w in phrase for phrase in asked))  # 文号 is what is asked
+    documents = [d for d in kb.documents if province is None or d.province == province]
+    if not words:
+        cited = [d for d in kb.documents if d.doc_no in last_documents]
+        return _document_record(cited[0]) if len(cited) == 1 else None
+    scored = []
+    for d in documents:
+        text_cov = coverage(words, d.title + d.issuer + _document_text(kb, d.id))
+        if text_cov < COVERAGE_MIN:
+            continue
+        year = 1.0 if not frame.years or any(str(y) in d.title or y == d.date.year for y in frame.years) else 0.0
+        scored.append(((year, coverage(words, d.title + d.issuer), text_cov), d))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: x[0], reverse=True)
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return _document_record(scored[0][1])
+
+
+def _document_record(d: Document) -> Answer:
+    date = f"{d.date.year}年{d.date.month}月{d.date.day}日"
+    text = (
+        f"您问的文件是{d.issuer}印发的《{d.title}》，文号为{d.doc_no}，发布日期为{date}。\n"
+        f"依据：{d.doc_no}《{d.title}》（{date}发布）。"
+    )
+    citation = Citation(
+        doc_no=d.doc_no, title=d.title, clause="文件信息", quote=f"{d.doc_no}《{d.title}》",
+        date=d.date.isoformat(), province=d.province,
+    )
+    return Answer(text=text, kind="policy", region=d.province, citations=[citation])
 
 
 def uncovered_answer(region: Region) -> Answer:

@@ -101,6 +101,10 @@ def record_unanswered(tracker: Tracker, text: str, region: Optional[Region], ans
 ACKNOWLEDGE_INTENTS = frozenset({"affirm", "deny"})
 
 
+def cited_documents(answer: Answer) -> List[str]:
+    return list(dict.fromkeys(c.doc_no for c in answer.citations))
+
+
 def previous_frame(tracker: Tracker, kb: KnowledgeBase) -> Optional[Frame]:
     last = tracker.get_slot("last_question")
     return parse_frame(last, kb.known_text) if last else None
@@ -235,7 +239,7 @@ class ActionAnswerPolicy(BlockingAction):
         intent = (message.get("intent") or {}).get("name") or ""
         text = message.get("text") or ""
         frame = parse_frame(text, kb.known_text)
-        if intent in ACKNOWLEDGE_INTENTS and not frame.content:
+        if intent in ACKNOWLEDGE_INTENTS and frame.bare:  # 嗯 那有问题打哪个电话 asks a contact
             dispatcher.utter_message(response="utter_acknowledge")
             return []
         if intent == "inform" and not load_lexicon().asks(text):  # a form answer with no form open
@@ -244,6 +248,11 @@ class ActionAnswerPolicy(BlockingAction):
         region = resolve_region(tracker)
         subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
         province = region.province if region is not None else None
+        if (region is None or region.covered) and load_lexicon().asks_about_document(text):
+            about_document = answering.document_answer(kb, frame, province, tracker.get_slot("last_documents") or ())
+            if about_document is not None:
+                send(dispatcher, about_document)
+                return region_events(tracker, region) + [SlotSet("last_documents", cited_documents(about_document))]
         topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
         if topic is None and frame.bare:
             topic = out_of_work_topic(kb, text)
@@ -271,6 +280,7 @@ class ActionAnswerPolicy(BlockingAction):
         subject_now = answer.topic or topic  # a declined question is still what was asked about
         if subject_now and answer.kind in ("policy", "both_provinces", "search", "not_in_province", "unknown"):
             events += [SlotSet("subject", subject_now), SlotSet("last_question", frame.text)]
+        events.append(SlotSet("last_documents", cited_documents(answer)))
         return events
 
 

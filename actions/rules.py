@@ -16,10 +16,12 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from actions.numbers import QuestionDetails
+from policies_kb.loader import PROVINCES
 from policies_kb.model import Clause, Fact
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "policies_kb" / "rules.yml"
 FactRef = Tuple[Clause, Fact]
+WHOLE_PROVINCE = "全省"  # a table's row for the whole province
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def load_rules(path: str = str(RULES_FILE)) -> Tuple[Rule, ...]:
         when = when if isinstance(when, list) else [when]
         params = {k: v for k, v in entry.items() if k not in ("id", "kind", "when", "requires")}
         requires = tuple(entry.get("requires") or ())
-        if entry["kind"] not in KINDS:
+        if entry["kind"] not in KINDS and entry["kind"] not in ON_SELECTED:
             raise ValueError(f"{Path(path).name}: rule {entry['id']}: unknown kind {entry['kind']}")
         rules.append(Rule(entry["id"], entry["kind"], tuple(when), params, requires))
     return tuple(rules)
@@ -270,15 +272,8 @@ def _arithmetic(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, quest
 def _named_sum(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     """The sum of the figures the question names (长春加吉林市一共多少个岗位, 三支一扶、特岗、西部
     加起来): items are facts named by a pattern, or one table's city rows named by their city."""
-    named: List[Tuple[str, FactRef]] = []
     prefix = rule.params.get("rows")
-    if prefix:
-        for clause in clauses:
-            for fact in clause.facts:
-                if fact.key.startswith(f"{prefix}.") and fact.city:
-                    place = fact.city.rstrip("市州")
-                    if place and place in question and place not in {p for p, _ in named}:
-                        named.append((fact.city, (clause, fact)))
+    named = [(ref[1].city or place, ref) for place, ref in _named_rows(str(prefix), clauses, question)] if prefix else []
     for key, pattern in dict(rule.params.get("items") or {}).items():  # type: ignore[call-overload]
         ref = _find(clauses, key)
         if ref is not None and re.search(str(pattern), question):
@@ -291,7 +286,38 @@ def _named_sum(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, questi
     return Computed([f"合计：{parts} = {fmt(total)}{unit}。"], [ref for _, ref in named])
 
 
+def _named_rows(prefix: str, clauses: Sequence[Clause], question: str) -> List[Tuple[str, FactRef]]:
+    """One table's city rows whose city the question names (吉林 alone names the province)."""
+    named: List[Tuple[str, FactRef]] = []
+    for clause in clauses:
+        for fact in clause.facts:
+            if fact.key.startswith(f"{prefix}.") and fact.city and fact.city != WHOLE_PROVINCE:
+                place = fact.city.rstrip("市州")
+                if place in PROVINCES:
+                    place = fact.city
+                if place and place in question and place not in {p for p, _ in named}:
+                    named.append((place, (clause, fact)))
+    return named
+
+
+def _row_share(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
+    """A city's row as a share of the table's whole-province row (长春的岗位占全省百分之几)."""
+    prefix = str(rule.params["rows"])
+    named = _named_rows(prefix, clauses, question)
+    whole = next(
+        ((c, f) for c in clauses for f in c.facts if f.key.startswith(f"{prefix}.") and f.city == WHOLE_PROVINCE), None
+    )
+    if len(named) != 1 or whole is None or not whole[1].value:
+        return None
+    _, (clause, fact) = named[0]
+    share = 100 * float(fact.value or 0) / float(whole[1].value)
+    unit = fact.unit or ""
+    line = f"{fact.city}{fmt(float(fact.value or 0))}{unit} ÷ 全省{fmt(float(whole[1].value))}{unit} ≈ {fmt(round(share, 1))}%。"
+    return Computed([line], [(clause, fact), whole])
+
+
 KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails, str], Optional[Computed]]] = {
+    "row_share": _row_share,
     "per_person_capped": _per_person_capped,
     "cap_check": _cap_check,
     "share_of_cost_capped": _share_of_cost_capped,
@@ -303,11 +329,87 @@ KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails, str], Option
 }
 
 
+def _selected_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Optional[Computed]:
+    """The sum of the chosen figures the question names each of (检察院和法院的文职一共招多少人:
+    120人 + 150人): figures of the rule's kinds, in one unit, each named by one of its keywords."""
+    kinds = set(rule.params.get("kinds") or ())  # type: ignore[call-overload]
+    named: List[FactRef] = []
+    for clause, fact in selected:
+        if fact.kind not in kinds or fact.value is None or fact.city or any(f.key == fact.key for _, f in named):
+            continue
+        label = next((k for k in fact.keywords if len(k) >= 2 and k in question), None)
+        if label is not None and all(label not in f.keywords for _, f in named):
+            named.append((clause, fact))
+    if len(named) < 2 or len({f.unit for _, f in named}) != 1:
+        return None
+    unit = named[0][1].unit or ""
+    label_of = {f.key: next(k for k in f.keywords if len(k) >= 2 and k in question) for _, f in named}
+    total = round(sum(float(f.value or 0) for _, f in named), 4)
+    parts = " + ".join(f"{label_of[f.key]}{fmt(float(f.value or 0))}{unit}" for _, f in named)
+    return Computed([f"合计：{parts} = {fmt(total)}{unit}。"], named)
+
+
+def _scale(unit: str) -> float:
+    return 10000.0 if unit.startswith("万") else 1.0
+
+
+_SENTENCE_OPERATIONS: Dict[str, Callable[[float, float], float]] = {
+    "divide_by_percent": lambda a, b: a / (b / 100),           # 25.17万人 = 109% of the plan
+    "before_percent_increase": lambda a, b: a / (1 + b / 100),  # 2.8万人, 比去年增加4%
+    "minus": lambda a, b: a - b,                                # 3.1万人, 比去年增加1000人; 4175名中4170人
+}
+
+
+def _from_sentence(rule: Rule, selected: Sequence[FactRef], question: str) -> Optional[Computed]:
+    """A figure a chosen fact's sentence implies from the two it states (完成年计划的109% → the
+    plan; 比去年增加1000人 → last year; 4175名…中…4170人 → those not yet placed): the rule's
+    ``pattern`` names them a and b (units u and bu), ``op`` combines them, ``says`` shows it."""
+    unless = rule.params.get("unless")
+    if unless is not None and re.search(str(unless), question):
+        return None
+    pattern = re.compile(str(rule.params["pattern"]))
+    for clause, fact in selected:
+        match = pattern.search(fact.say)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        unit = groups.get("u") or ""
+        b_unit = groups.get("bu") or ""  # none: b is a percentage
+        a = float(groups["a"]) * _scale(unit)
+        b = float(groups["b"]) * _scale(b_unit)
+        result = _SENTENCE_OPERATIONS[str(rule.params["op"])](a, b) / _scale(unit)
+        whole = not unit.startswith(("万", "亿")) and abs(result) >= 100  # 约4987人, not 4987.18人
+        line = str(rule.params["says"]).format(
+            a=groups["a"], b=groups["b"], u=unit, bu=b_unit, result=fmt(round(result, 0 if whole else 2)),
+        )
+        return Computed([line], [(clause, fact)])
+    return None
+
+
+# Rules computed over the facts chosen to answer the question, not over a province's clauses.
+ON_SELECTED: Dict[str, Callable[[Rule, Sequence[FactRef], str], Optional[Computed]]] = {
+    "selected_sum": _selected_sum,
+    "from_sentence": _from_sentence,
+}
+
+
+def compute_on_selected(selected: Sequence[FactRef], details: QuestionDetails, question: str) -> Computed:
+    """Every applicable selection rule's lines (a sum of the figures chosen and named)."""
+    result = Computed([], [])
+    for rule in load_rules():
+        if rule.kind in ON_SELECTED and rule.applies(details, question):
+            computed = ON_SELECTED[rule.kind](rule, selected, question)
+            if computed is not None:
+                result.lines += computed.lines
+                result.used += computed.used
+    return result
+
+
 def compute(clauses: Sequence[Clause], details: QuestionDetails, question: str = "") -> Computed:
     """Every applicable rule's lines, in file order, over the province's clauses."""
     result = Computed([], [])
     for rule in load_rules():
-        if not rule.applies(details, question):
+        if rule.kind not in KINDS or not rule.applies(details, question):
             continue
         computed = KINDS[rule.kind](rule, clauses, details, question)
         if computed is not None:

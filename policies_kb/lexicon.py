@@ -45,7 +45,8 @@ class Attribute:
 
     def answered_by(self, kind: str, say: str) -> bool:
         """Whether a fact of ``kind`` saying ``say`` answers this attribute."""
-        if self.unstated is not None and self.asks_a_figure and self.unstated.search(say):
+        # 本文件未列明补贴标准 leaves the money unstated, not the other figures of the sentence
+        if self.unstated is not None and "amount" in self.kinds and self.unstated.search(say):
             return False
         return kind in self.kinds or bool(self.evidence and self.evidence.search(say))
 
@@ -68,6 +69,25 @@ class Lexicon:
     out_of_work_topic: Optional[str] = None
     # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
     kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
+    # A question about a document itself (its number, date, issuer or title): `document.cues`
+    # always ask it; `document.dated` (哪天发的) only with one of `document.nouns` (通知, 措施) named.
+    document_cues: Optional[Pattern[str]] = None
+    document_dated: Optional[Pattern[str]] = None
+    document_nouns: Optional[Pattern[str]] = None
+
+    def asks_about_document(self, text: str) -> bool:
+        if self.document_cues is not None and self.document_cues.search(text):
+            return True
+        return bool(
+            self.document_dated and self.document_nouns
+            and self.document_dated.search(text) and self.document_nouns.search(text)
+        )
+
+    def document_phrases(self, text: str) -> Tuple[str, ...]:
+        """The words of ``text`` that ask about a document (文号, 哪个部门发的): what is asked, not
+        which document."""
+        patterns = [p for p in (self.document_cues, self.document_dated) if p is not None]
+        return tuple(m.group(0) for p in patterns for m in p.finditer(text))
 
     def kind_of(self, word: str) -> Optional[Tuple[str, ...]]:
         """The words that name the class ``word`` is a kind of (工作室, 餐馆 → 企业, 创业…), an empty
@@ -180,4 +200,12 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
         ),
+        **_document_patterns(data.get("document") or {}),
     )
+
+
+def _document_patterns(section: Dict[str, str]) -> Dict[str, Optional[Pattern[str]]]:
+    return {
+        f"document_{name}": re.compile(str(section[name])) if section.get(name) else None
+        for name in ("cues", "dated", "nouns")
+    }

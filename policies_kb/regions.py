@@ -92,8 +92,12 @@ def find_in_text(text: str) -> List[Region]:
 
 def resolve(entity_values: Iterable[str], text: str) -> Optional[Region]:
     """The place a message is about. Only places actually named in the text outside university
-    names count; among several, the one the NLU tagged as the region entity wins."""
+    names count; a city wins over its own province; among several, the one the NLU tagged as the
+    region entity wins."""
     in_text = find_in_text(text)
+    # 吉林…松原: the city says more than its own province, which it carries.
+    cities_of = {r.province for r in in_text if r.name != r.province}
+    in_text = [r for r in in_text if r.name != r.province or r.province not in cities_of]
     tagged = {r.name for r in (lookup(v) for v in entity_values) if r is not None}
     for region in in_text:
         if region.name in tagged:

@@ -100,3 +100,51 @@ def test_every_policy_answer_cites(kb):
             a = answering.topic_answer(kb, topic, "", Region(province, province))
             assert a.citations, (topic, province)
             assert "依据：" in a.text and "12333" in a.text, (topic, province)
+
+
+def test_sum_of_the_figures_a_question_names(kb):
+    a = answering.topic_answer(kb, "grassroots", "吉林2022年检察院和法院的文职人员一共计划招多少人", JILIN)
+    assert "120人 + " in a.text and "= 270人" in a.text and a.citations
+    a = answering.topic_answer(kb, "further_study", "吉林研究生和专升本加起来至少招多少人", JILIN)
+    assert "= 4.6万人" in a.text
+    # without 一共/加起来 nothing is added up
+    a = answering.topic_answer(kb, "grassroots", "吉林检察院和法院的文职人员各招多少人", JILIN)
+    assert "合计" not in a.text
+
+
+def test_city_rows_summed_by_city_not_by_the_province_name(kb):
+    a = answering.topic_answer(kb, "internship", "吉林见习万岗计划 四平和辽源两地岗位募集指标加起来是多少个", JILIN)
+    assert "= 1000个" in a.text and "吉林市" not in a.text.split("=")[0]
+
+
+def test_document_record_answers_questions_about_a_document(kb):
+    frame = answering.parse_frame("来电人问江西那个做好2021年高校毕业生就业创业工作的通知是哪天发的", kb.known_text)
+    a = answering.document_answer(kb, frame, None)
+    assert a is not None and "2021年7月21日" in a.text and "赣人社函〔2021〕55号" in a.text and a.citations
+    # 文号呢 names nothing: the document the last answer cited
+    frame = answering.parse_frame("文号呢", kb.known_text)
+    a = answering.document_answer(kb, frame, "吉林", ["吉人社发〔2022〕21号"])
+    assert a is not None and "吉人社发〔2022〕21号" in a.text
+    assert answering.document_answer(kb, frame, "吉林", []) is None
+
+
+def test_a_duration_stated_beside_an_unstated_subsidy_answers(kb):
+    a = answering.topic_answer(kb, "hardship_support", "江西用公益性岗位招毕业生拿补贴，毕业生得是离校多长时间内没就业的", JIANGXI)
+    assert a.kind == "policy" and "1年内" in a.text
+    a = answering.topic_answer(kb, "hardship_support", "江西公益性岗位补贴标准是每月多少钱", JIANGXI)
+    assert a.kind == "unknown" and not a.citations
+
+
+def test_figures_a_stated_sentence_implies_are_computed_with_the_working(kb):
+    """完成年计划的109% gives the plan, 比去年增加… last year, 4175名…中…4170人 the rest."""
+    plan = answering.topic_answer(kb, "results_2022", "吉林2022年城镇新增就业完成了年计划109%，那年计划大概是多少人", JILIN)
+    assert "25.17万人 ÷ 109% ≈ 23.09万人" in plan.text and plan.citations
+    last = answering.topic_answer(kb, "training", "吉林2022年创业培训不少于3.1万人 比去年多1000人 那2021年大概多少人", JILIN)
+    assert "= 3万人" in last.text
+    rest = answering.topic_answer(kb, "results_2022", "吉林易地搬迁有就业意愿的劳动力里 还有几个人没实现务工就业", JILIN)
+    assert "4175 − 4170 = 5人" in rest.text
+    # the increase itself is stated, not computed; graduating last year asks nothing of last year
+    stated = answering.topic_answer(kb, "further_study", "吉林研究生招生比去年增加了多少", JILIN)
+    assert "推算" not in stated.text
+    loan = answering.topic_answer(kb, "loan", "我去年毕业 在吉林创业能贷多少", JILIN)
+    assert "推算" not in loan.text

@@ -60,3 +60,11 @@ def test_province_followed_by_daxuesheng_is_the_province():
     assert resolve([], "江西大学生创业担保贷款能贷多少").province == "江西"
     assert resolve([], "吉林大学生见习补贴").province == "吉林"
     assert resolve([], "吉林大学毕业生") is None
+
+
+def test_a_city_wins_over_its_own_province():
+    # 吉林…松原: the city row is asked for; the city carries the province
+    assert resolve(["吉林"], "吉林2022年见习万岗计划里 松原组织见习人员指标是多少人").name == "松原"
+    assert resolve([], "吉林省长春市的见习补贴").name == "长春"
+    # a city of another province does not hide the province named first
+    assert resolve([], "江西人在长春创业").name == "江西"
