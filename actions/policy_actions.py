@@ -203,15 +203,15 @@ def plan_question(
     return chosen, frame
 
 
-def out_of_work_topic(kb: KnowledgeBase, text: str) -> Optional[str]:
-    """The services for graduates out of work (the lexicon's ``out_of_work_topic``) when a message
-    says someone is out of work and asks what there is, naming nothing in particular (我家孩子毕业
-    还没工作，人社能提供啥服务)."""
+def out_of_work_topic(kb: KnowledgeBase, text: str, province: Optional[str] = None) -> Optional[str]:
+    """The services for graduates out of work (the lexicon's ``out_of_work_topics``, the first the
+    province has) when a message says someone is out of work and asks what there is, naming
+    nothing in particular (我家孩子毕业还没工作，人社能提供啥服务)."""
     lexicon = load_lexicon()
-    topic = lexicon.out_of_work_topic
-    if topic in kb.topics and lexicon.asks(text) and lexicon.says_out_of_work(text):
-        return topic
-    return None
+    if not (lexicon.asks(text) and lexicon.says_out_of_work(text)):
+        return None
+    topics = [t for t in lexicon.out_of_work_topics if t in kb.topics]
+    return next((t for t in topics if kb.clauses_for(t, province)), None)
 
 
 def offer_registration(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, answer: Answer) -> None:
@@ -254,8 +254,13 @@ class ActionAnswerPolicy(BlockingAction):
                 send(dispatcher, about_document)
                 return region_events(tracker, region) + [SlotSet("last_documents", cited_documents(about_document))]
         topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
-        if topic is None and frame.bare:
-            topic = out_of_work_topic(kb, text)
+        situation = load_lexicon().out_of_work_phrases(text)
+        if situation and frame.content and all(any(w in p for p in situation) for w in frame.content):
+            # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
+            frame = replace(frame, content=(), asked=())
+            topic = out_of_work_topic(kb, text, province) or topic
+        elif topic is None and frame.bare:
+            topic = out_of_work_topic(kb, text, province)
         if region is not None and not region.covered:
             answer = answering.uncovered_answer(region)
         elif topic is not None:

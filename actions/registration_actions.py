@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -30,6 +31,8 @@ NO_CONSENT_REPLY = (
     "· 拨打12333人社服务热线，或到户籍地、常住地公共就业服务机构线下办理失业登记/求职登记。\n"
     "如果改变主意，随时说“我要做失业登记”。"
 )
+# Words that show a message is about the sender's own registration (登记, 我的信息, 办好了没).
+ABOUT_ONES_OWN_REGISTRATION = re.compile(r"登记|登上|注册|报名|我的(信息|资料)|我(填|交|提交)的|办好|办妥|办完|整好|弄好|成功了|记录|状态")
 NOT_REGISTERED = "没有查到您在本渠道的登记记录。需要登记请说“我要做失业登记”或“我要求职登记”。"
 # What withdrawal deletes and keeps: workflows.erasure.withdraw, workflows/erasure.py
 # (conversation, dedupe store, contact) and docs/registration.md must stay in step with this text.
@@ -145,6 +148,13 @@ class ActionRegistrationStatus(BlockingAction):
 
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
+        text = (tracker.latest_message or {}).get("text") or ""
+        if view is None and not ABOUT_ONES_OWN_REGISTRATION.search(text):
+            # read as "my registration?" but says nothing of one (多久能审核下来, 那她呢): a question
+            # from someone not registered is answered as the policy question it is
+            from actions.policy_actions import ActionAnswerPolicy
+
+            return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         if view is None:
             dispatcher.utter_message(text=NOT_REGISTERED)
             return []

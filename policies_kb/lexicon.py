@@ -64,9 +64,10 @@ class Lexicon:
     plan: Optional[Pattern[str]] = None
     result: Optional[Pattern[str]] = None
     # A graduate saying they are still out of work (`out_of_work`), and the topic that answers such
-    # a message when it asks what there is but names nothing (`out_of_work_topic`).
+    # a message when it asks what there is but names nothing (`out_of_work_topics`: the first the
+    # province's documents have).
     out_of_work: Tuple[Pattern[str], ...] = ()
-    out_of_work_topic: Optional[str] = None
+    out_of_work_topics: Tuple[str, ...] = ()
     # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
     kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
     # A question about a document itself (its number, date, issuer or title): `document.cues`
@@ -101,6 +102,11 @@ class Lexicon:
 
     def says_out_of_work(self, text: str) -> bool:
         return any(cue.search(text) for cue in self.out_of_work)
+
+    def out_of_work_phrases(self, text: str) -> Tuple[str, ...]:
+        """The phrases saying someone is out of work (我失业了, 还没找到工作): the asker's situation,
+        not what is asked about."""
+        return tuple(m.group(0) for cue in self.out_of_work for m in cue.finditer(text))
 
     def asks_results(self, text: str) -> Optional[bool]:
         """True for a question about what was achieved, False for one about what was planned, None
@@ -195,7 +201,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         referenced_only=frozenset(map(str, data.get("referenced_only") or ())),
         plan=re.compile(data["plan"]) if data.get("plan") else None,
         out_of_work=tuple(re.compile(str(cue)) for cue in data.get("out_of_work") or ()),
-        out_of_work_topic=str(data["out_of_work_topic"]) if data.get("out_of_work_topic") else None,
+        out_of_work_topics=tuple(map(str, data.get("out_of_work_topics") or ())),
         result=re.compile(data["result"]) if data.get("result") else None,
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
