@@ -147,12 +147,26 @@ def best_covering_topic(kb: KnowledgeBase, frame: Frame, province: Optional[str]
     return tied[0]
 
 
+# How much better another topic's best fact must fit the question to override the NLU's topic.
+FAR_BETTER_FIT = 2.0
+
+
 def choose_topic(kb: KnowledgeBase, candidate: Optional[str], frame: Frame, province: Optional[str]) -> Optional[str]:
     """Keep ``candidate`` when it covers what the question names, else the topic that does."""
     if not frame.content:
         return candidate
     if candidate and answering.topic_coverage(kb, candidate, frame, province) >= answering.COVERAGE_MIN:
-        return candidate
+        best = best_covering_topic(kb, frame, province)
+        if best is None or best == candidate:
+            return candidate
+        # The intent is a prior, the documents are the evidence: another topic that covers the
+        # question as well and has a fact fitting it far better (引导到基层就业的人数 is a grassroots
+        # figure, though "比去年" sounds like a results question) is the subject.
+        fit = answering.best_fact_match(kb.clauses_for(candidate, province), frame.text)
+        other = answering.best_fact_match(kb.clauses_for(best, province), frame.text)
+        covers_as_well = answering.topic_coverage(kb, best, frame, province) >= answering.topic_coverage(
+            kb, candidate, frame, province)
+        return best if covers_as_well and other >= FAR_BETTER_FIT * max(fit, 0.5) else candidate
     return best_covering_topic(kb, frame, province) or candidate
 
 
