@@ -176,22 +176,36 @@ def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
 ATTRIBUTE_BONUS = 1.0
 
 
+def _scored_hits(
+    pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = "",
+    attribute: Optional[Attribute] = None, rarity_over: Sequence[Tuple[Clause, Fact]] = (),
+) -> List[Tuple[Clause, Fact, float]]:
+    """Facts that fit the question with their scores, strongest first (rarity weighed over
+    ``rarity_over``, default the pairs themselves)."""
+    question_tokens = frozenset(tokens(question))
+    rarity = keyword_rarity([f for _, f in (rarity_over or pairs) if not _local(f)], question, subject_name)
+    scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not _local(f)]
+    scored = [s for s in scored if s[2] > 0]
+    if attribute is not None:
+        scored = [(c, f, score + ATTRIBUTE_BONUS * _attribute_fit(attribute, f)) for c, f, score in scored]
+    return sorted(scored, key=lambda s: s[2], reverse=True)
+
+
+def _strongest(scored: Sequence[Tuple[Clause, Fact, float]]) -> List[Tuple[Clause, Fact]]:
+    """The best facts, dropping weak partial matches."""
+    if not scored:
+        return []
+    best = scored[0][2]
+    return [(c, f) for c, f, score in scored if score >= 0.75 * best][:MAX_FACTS]
+
+
 def _keyword_hits(
     pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = "",
     attribute: Optional[Attribute] = None,
 ) -> List[Tuple[Clause, Fact]]:
     """Facts that fit the question, strongest first, dropping weak partial matches."""
-    question_tokens = frozenset(tokens(question))
-    rarity = keyword_rarity([f for _, f in pairs if not _local(f)], question, subject_name)
-    scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not _local(f)]
-    scored = [s for s in scored if s[2] > 0]
-    if attribute is not None:
-        scored = [(c, f, score + ATTRIBUTE_BONUS * _attribute_fit(attribute, f)) for c, f, score in scored]
-    if not scored:
-        return []
-    best = max(s[2] for s in scored)
-    scored.sort(key=lambda s: s[2], reverse=True)
-    return [(c, f) for c, f, score in scored if score >= 0.75 * best][:MAX_FACTS]
+    return _strongest(_scored_hits(pairs, question, subject_name, attribute))
+
 
 
 def _attribute_fit(attribute: Attribute, fact: Fact) -> float:
@@ -214,7 +228,13 @@ def select_facts(
     by amounts also gives its primary conditions: eligibility belongs with the amount."""
     main = [c for c in clauses if topic is None or c.topics[0] == topic]
     side = [c for c in clauses if c not in main]
-    pools = [[(c, f) for c in group for f in c.facts] for group in (main, side) if group]
+    # The subject's own facts come first wherever their clause is filed (展期 of a loan sits in a
+    # clause on helping businesses); the other facts of clauses that only touch it after.
+    own = [(c, f) for c in main for f in c.facts] + [
+        (c, f) for c in side for f in c.facts if topic is not None and f.key.startswith(topic + ".")
+    ]
+    rest = [(c, f) for c in side for f in c.facts if (c, f) not in own]
+    pools = [pool for pool in (own, rest) if pool]
     all_facts = [pair for pool in pools for pair in pool]
     rows = [(c, f) for c, f in all_facts if f in _city_facts([f], city)]
     # A city's rows answer only questions about what they hold (指标, 名额), not every question
