@@ -273,7 +273,7 @@ class ActionAnswerPolicy(BlockingAction):
             # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
             frame = replace(frame, content=(), asked=())
             topic = out_of_work_topic(kb, text, province) or topic
-        elif topic is None and frame.bare:
+        elif topic is None and not frame.content:  # 还没找到工作，我该怎么办
             topic = out_of_work_topic(kb, text, province)
         if region is not None and not region.covered:
             answer = answering.uncovered_answer(region)

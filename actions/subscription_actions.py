@@ -95,6 +95,13 @@ class ActionUnsubscribe(BlockingAction):
         return []
 
 
+def _asks_about_policy(tracker: Tracker) -> bool:
+    """Whether a message read as a check-in answer asks something (实在找不到呢)."""
+    from policies_kb.lexicon import load_lexicon
+
+    return load_lexicon().asks((tracker.latest_message or {}).get("text") or "")
+
+
 class ActionFollowupAnswer(BlockingAction):
     def name(self) -> Text:
         return "action_followup_answer"
@@ -113,6 +120,11 @@ class ActionFollowupAnswer(BlockingAction):
             return []
         if result.registered:
             dispatcher.utter_message(text=REPLIES[answer])
+        elif _asks_about_policy(tracker):
+            # from someone with no check-ins to answer, 实在找不到呢 is a policy question
+            from actions.policy_actions import ActionAnswerPolicy
+
+            return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         elif answer in OUT_OF_WORK:  # "还没找到工作，我该怎么办" from someone not registered: offer it
             dispatcher.utter_message(response="utter_offer_registration")
         else:

@@ -85,9 +85,12 @@ def test_followup_answers_update_the_registration(chat):
     with chat() as session:
         assert session.get(FollowUp, reg_id).stopped_reason == "employed"
     assert "还没有在本渠道登记" in run_action(ActionFollowupAnswer(), "o_other", "找到工作了", "followup_found_job")
-    # someone not registered who is still out of work is offered registration (issue 14)
+    # someone not registered who is still out of work and asks what to do gets the services that
+    # exist for them and is offered registration (issues 12 and 14)
     offered = run_action(ActionFollowupAnswer(), "o_other", "还没找到工作，我该怎么办", "followup_still_looking")
-    assert offered == "utter_offer_registration"
+    assert offered.endswith("utter_offer_registration") and "1311" in offered, offered
+    # saying it without asking is only offered registration
+    assert run_action(ActionFollowupAnswer(), "o_other", "还没找到工作", "followup_still_looking") == "utter_offer_registration"
 
 
 def test_sample_fairs_import_and_bad_rows_are_reported(tmp_path):
