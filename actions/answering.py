@@ -578,7 +578,7 @@ def _document_record(d: Document) -> Answer:
     date = f"{d.date.year}年{d.date.month}月{d.date.day}日"
     text = (
         f"您问的文件是{d.issuer}印发的《{d.title}》，文号为{d.doc_no}，发布日期为{date}。\n"
-        f"依据：{d.doc_no}《{d.title}》（{date}发布）。"
+        f"依据：{d.doc_no}《{d.title}》（{date}发布）。\n" + HANDOVER
     )
     citation = Citation(
         doc_no=d.doc_no, title=d.title, clause="文件信息", quote=f"{d.doc_no}《{d.title}》",
