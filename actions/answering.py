@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import functools
 import math
 import re
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from actions import rules
 from actions.frame import Frame, coverage, parse_frame
@@ -156,19 +156,9 @@ def best_fact_match(clauses: Sequence[Clause], question: str) -> float:
     return max((_matches(f, question, question_tokens) for c in clauses for f in c.facts if not _local(f)), default=0.0)
 
 
-# A table's row for the whole province (附件1 全省) is a province-level fact, not a city's row.
-PROVINCE_WIDE = frozenset({"全省"})
-
-
 def _local(fact: Fact) -> bool:
     """Whether a fact is one city's row (answered only when that city is named)."""
-    return bool(fact.city) and fact.city not in PROVINCE_WIDE
-
-
-def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
-    if not city:
-        return []
-    return [f for f in facts if _local(f) and (f.city.startswith(city) or city.startswith(f.city))]
+    return fact.city_row
 
 
 # A fact that answers the attribute asked (by its kind, or its sentence showing it: 对象…16—24岁
@@ -176,36 +166,22 @@ def _city_facts(facts: Sequence[Fact], city: Optional[str]) -> List[Fact]:
 ATTRIBUTE_BONUS = 1.0
 
 
-def _scored_hits(
-    pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = "",
-    attribute: Optional[Attribute] = None, rarity_over: Sequence[Tuple[Clause, Fact]] = (),
-) -> List[Tuple[Clause, Fact, float]]:
-    """Facts that fit the question with their scores, strongest first (rarity weighed over
-    ``rarity_over``, default the pairs themselves)."""
-    question_tokens = frozenset(tokens(question))
-    rarity = keyword_rarity([f for _, f in (rarity_over or pairs) if not _local(f)], question, subject_name)
-    scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not _local(f)]
-    scored = [s for s in scored if s[2] > 0]
-    if attribute is not None:
-        scored = [(c, f, score + ATTRIBUTE_BONUS * _attribute_fit(attribute, f)) for c, f, score in scored]
-    return sorted(scored, key=lambda s: s[2], reverse=True)
-
-
-def _strongest(scored: Sequence[Tuple[Clause, Fact, float]]) -> List[Tuple[Clause, Fact]]:
-    """The best facts, dropping weak partial matches."""
-    if not scored:
-        return []
-    best = scored[0][2]
-    return [(c, f) for c, f, score in scored if score >= 0.75 * best][:MAX_FACTS]
-
-
 def _keyword_hits(
     pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = "",
     attribute: Optional[Attribute] = None,
 ) -> List[Tuple[Clause, Fact]]:
     """Facts that fit the question, strongest first, dropping weak partial matches."""
-    return _strongest(_scored_hits(pairs, question, subject_name, attribute))
-
+    question_tokens = frozenset(tokens(question))
+    rarity = keyword_rarity([f for _, f in pairs if not _local(f)], question, subject_name)
+    scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not _local(f)]
+    scored = [s for s in scored if s[2] > 0]
+    if attribute is not None:
+        scored = [(c, f, score + ATTRIBUTE_BONUS * _attribute_fit(attribute, f)) for c, f, score in scored]
+    if not scored:
+        return []
+    best = max(score for _, _, score in scored)
+    strongest = sorted((s for s in scored if s[2] >= 0.75 * best), key=lambda s: s[2], reverse=True)
+    return [(c, f) for c, f, _ in strongest][:MAX_FACTS]
 
 
 def _attribute_fit(attribute: Attribute, fact: Fact) -> float:
@@ -233,10 +209,11 @@ def select_facts(
     own = [(c, f) for c in main for f in c.facts] + [
         (c, f) for c in side for f in c.facts if topic is not None and f.key.startswith(topic + ".")
     ]
-    rest = [(c, f) for c in side for f in c.facts if (c, f) not in own]
+    own_ids = {id(f) for _, f in own}
+    rest = [(c, f) for c in side for f in c.facts if id(f) not in own_ids]
     pools = [pool for pool in (own, rest) if pool]
     all_facts = [pair for pool in pools for pair in pool]
-    rows = [(c, f) for c, f in all_facts if f in _city_facts([f], city)]
+    rows = [(c, f) for c, f in all_facts if city and f.is_row_of(city)]
     # A city's rows answer only questions about what they hold (指标, 名额), not every question
     # that names the city; the city name itself is not evidence.
     without_city = question.replace(city, "") if city else question
@@ -258,9 +235,18 @@ def select_facts(
             continue
         if f.kind == "condition" or c.ref not in has_amount:
             chosen.append((c, f))
-    grouped: Dict[str, Tuple[Clause, List[Fact]]] = {}
-    for c, f in chosen:
-        grouped.setdefault(c.ref, (c, []))[1].append(f)
+    return by_clause(chosen)
+
+
+def by_clause(
+    pairs: Iterable[Tuple[Clause, Fact]], start: Sequence[Tuple[Clause, Sequence[Fact]]] = ()
+) -> List[Tuple[Clause, List[Fact]]]:
+    """Facts grouped under their clause in first-seen order, after ``start``'s groups; each fact once."""
+    grouped: Dict[str, Tuple[Clause, List[Fact]]] = {c.ref: (c, list(fs)) for c, fs in start}
+    for c, f in pairs:
+        facts = grouped.setdefault(c.ref, (c, []))[1]
+        if f not in facts:
+            facts.append(f)
     return list(grouped.values())
 
 
@@ -272,7 +258,7 @@ def _with_other_questions(
     if not frame.other_questions:
         return selected
     chosen = {f.key for _, facts in selected for f in facts}
-    out = [(c, list(fs)) for c, fs in selected]
+    added: List[Tuple[Clause, Fact]] = []
     for question in frame.other_questions + (frame.asking,):
         words = [w for w in frame.content if w in question]
         found = select_facts(
@@ -284,12 +270,8 @@ def _with_other_questions(
             if fact is None:
                 continue
             chosen.add(fact.key)
-            group = next((g for g in out if g[0].ref == clause.ref), None)
-            if group is None:
-                out.append((clause, [fact]))
-            else:
-                group[1].append(fact)
-    return out
+            added.append((clause, fact))
+    return by_clause(added, selected)
 
 
 def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails) -> Optional[str]:
@@ -346,10 +328,7 @@ def select_for_attribute(
         else:
             chosen = []
         if chosen:
-            grouped: Dict[str, Tuple[Clause, List[Fact]]] = {}
-            for c, f in chosen:
-                grouped.setdefault(c.ref, (c, []))[1].append(f)
-            return list(grouped.values())
+            return by_clause(chosen)
     return []
 
 
@@ -489,13 +468,7 @@ def province_answer(
             return declined_answer(frame, province)
         selected = _with_other_questions(selected, focus or clauses, frame, topic, topic_name)
         computed = rules.compute_on_selected([(c, f) for c, fs in selected for f in fs], details, frame.text)
-    cited: List[Tuple[Clause, List[Fact]]] = [(c, list(fs)) for c, fs in selected]
-    for c, f in computed.used:
-        group = next((g for g in cited if g[0].ref == c.ref), None)
-        if group is None:
-            cited.append((c, [f]))
-        elif f not in group[1]:
-            group[1].append(f)
+    cited = by_clause(computed.used, selected)
     skip = {"loan.individual_max"} if details.partners else set()
     fact_lines = [f.say for _, facts in selected for f in facts if f.key not in skip]
     body = computed.lines + fact_lines  # a computed answer to the asker's own case comes first
@@ -542,10 +515,6 @@ def topic_answer(
     return Answer(text=text, kind="both_provinces", region=None, topic=topic, citations=citations)
 
 
-def _document_text(kb: KnowledgeBase, doc_id: str) -> str:
-    return "\n".join(clause_text(c) for c in kb.clauses if c.doc.id == doc_id)
-
-
 def document_answer(
     kb: KnowledgeBase, frame: Frame, province: Optional[str], last_documents: Sequence[str] = ()
 ) -> Optional[Answer]:
@@ -561,7 +530,7 @@ def document_answer(
         return _document_record(cited[0]) if len(cited) == 1 else None
     scored = []
     for d in documents:
-        text_cov = coverage(words, d.title + d.issuer + _document_text(kb, d.id))
+        text_cov = coverage(words, d.title + d.issuer + kb.document_text(d.id))
         if text_cov < COVERAGE_MIN:
             continue
         year = 1.0 if not frame.years or any(str(y) in d.title or y == d.date.year for y in frame.years) else 0.0

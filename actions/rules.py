@@ -16,12 +16,11 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from actions.numbers import QuestionDetails
-from policies_kb.loader import PROVINCES
-from policies_kb.model import Clause, Fact
+from policies_kb.model import WHOLE_PROVINCE, Clause, Fact
+from policies_kb.regions import find_in_text
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "policies_kb" / "rules.yml"
 FactRef = Tuple[Clause, Fact]
-WHOLE_PROVINCE = "全省"  # a table's row for the whole province
 
 
 @dataclass(frozen=True)
@@ -287,16 +286,13 @@ def _named_sum(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, questi
 
 
 def _named_rows(prefix: str, clauses: Sequence[Clause], question: str) -> List[Tuple[str, FactRef]]:
-    """One table's city rows whose city the question names (吉林 alone names the province)."""
+    """One table's rows of the cities the question names (吉林 alone names the province)."""
+    cities = [r.name for r in find_in_text(question) if r.name != r.province]
     named: List[Tuple[str, FactRef]] = []
-    for clause in clauses:
-        for fact in clause.facts:
-            if fact.key.startswith(f"{prefix}.") and fact.city and fact.city != WHOLE_PROVINCE:
-                place = fact.city.rstrip("市州")
-                if place in PROVINCES:
-                    place = fact.city
-                if place and place in question and place not in {p for p, _ in named}:
-                    named.append((place, (clause, fact)))
+    for city in dict.fromkeys(cities):
+        row = next(((c, f) for c in clauses for f in c.facts if f.key.startswith(f"{prefix}.") and f.is_row_of(city)), None)
+        if row is not None:
+            named.append((city, row))
     return named
 
 
@@ -333,20 +329,19 @@ def _selected_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Opt
     """The sum of the chosen figures the question names each of (检察院和法院的文职一共招多少人:
     120人 + 150人): figures of the rule's kinds, in one unit, each named by one of its keywords."""
     kinds = set(rule.params.get("kinds") or ())  # type: ignore[call-overload]
-    named: List[FactRef] = []
+    named: List[Tuple[str, FactRef]] = []
     for clause, fact in selected:
-        if fact.kind not in kinds or fact.value is None or fact.city or any(f.key == fact.key for _, f in named):
+        if fact.kind not in kinds or fact.value is None or fact.city or any(f.key == fact.key for _, (_, f) in named):
             continue
         label = next((k for k in fact.keywords if len(k) >= 2 and k in question), None)
-        if label is not None and all(label not in f.keywords for _, f in named):
-            named.append((clause, fact))
-    if len(named) < 2 or len({f.unit for _, f in named}) != 1:
+        if label is not None and all(label not in f.keywords for _, (_, f) in named):
+            named.append((label, (clause, fact)))
+    if len(named) < 2 or len({f.unit for _, (_, f) in named}) != 1:
         return None
-    unit = named[0][1].unit or ""
-    label_of = {f.key: next(k for k in f.keywords if len(k) >= 2 and k in question) for _, f in named}
-    total = round(sum(float(f.value or 0) for _, f in named), 4)
-    parts = " + ".join(f"{label_of[f.key]}{fmt(float(f.value or 0))}{unit}" for _, f in named)
-    return Computed([f"合计：{parts} = {fmt(total)}{unit}。"], named)
+    unit = named[0][1][1].unit or ""
+    total = round(sum(float(f.value or 0) for _, (_, f) in named), 4)
+    parts = " + ".join(f"{label}{fmt(float(f.value or 0))}{unit}" for label, (_, f) in named)
+    return Computed([f"合计：{parts} = {fmt(total)}{unit}。"], [ref for _, ref in named])
 
 
 def _scale(unit: str) -> float:

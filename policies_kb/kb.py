@@ -36,6 +36,17 @@ class KnowledgeBase:
         subject the documents do not cover."""
         return "\n".join(clause_text(c) for c in self.clauses) + "\n" + "\n".join(t.name for t in self.topics.values())
 
+    @functools.cached_property
+    def _document_texts(self) -> Dict[str, str]:
+        texts: Dict[str, List[str]] = {}
+        for c in self.clauses:
+            texts.setdefault(c.doc.id, []).append(clause_text(c))
+        return {doc_id: "\n".join(parts) for doc_id, parts in texts.items()}
+
+    def document_text(self, doc_id: str) -> str:
+        """All of one document's clause texts (built once per knowledge base)."""
+        return self._document_texts.get(doc_id, "")
+
     def topic_for_intent(self, intent: str) -> Optional[Topic]:
         return self._topic_by_intent.get(intent)
 

@@ -9,6 +9,10 @@ NUMERIC_KINDS = frozenset({"amount", "percent", "count", "duration", "quota"})
 ALL_KINDS = NUMERIC_KINDS | {"condition", "contact", "text"}
 
 
+# A table's row for the whole province (附件1 全省) is a province-level fact, not a city's row.
+WHOLE_PROVINCE = "全省"
+
+
 @dataclass(frozen=True)
 class Fact:
     key: str
@@ -20,6 +24,16 @@ class Fact:
     value: Optional[float] = None
     unit: Optional[str] = None
     city: Optional[str] = None
+
+    @property
+    def city_row(self) -> bool:
+        """Whether this is one city's row of a table (answered only when that city is named)."""
+        return bool(self.city) and self.city != WHOLE_PROVINCE
+
+    def is_row_of(self, city: str) -> bool:
+        """Whether this is the row of ``city`` however either is spelt (长春 / 长春市, 延边 / 延边州)."""
+        row = self.city or ""
+        return self.city_row and bool(city) and (row.startswith(city) or city.startswith(row))
 
 
 @dataclass(frozen=True)
