@@ -16,11 +16,11 @@ from actions import rules
 from actions.frame import Frame, coverage, parse_frame
 from actions.numbers import QuestionDetails
 from policies_kb.kb import KnowledgeBase, clause_text
-from policies_kb.lexicon import Attribute, load_lexicon
+from policies_kb.lexicon import FIGURE_KINDS, Attribute, load_lexicon
 from policies_kb.model import Clause, Document, Fact
 from policies_kb.regions import Region
 from policies_kb.search import Hit
-from policies_kb.text import tokens
+from policies_kb.text import ensure_dictionary, tokens
 
 MAX_FACTS = 3
 # Share of a question's content words that the cited clauses must contain; below it the question is
@@ -418,6 +418,53 @@ def _asks_only_a_reference(frame: Frame) -> bool:
     )
 
 
+# At most this many characters between the word a figure is asked of and the cue (工资大概是多少,
+# 补贴每人每月补多少).
+_MEASURE_GAP = 6
+
+
+def _is_noun(word: str) -> bool:
+    """A noun by jieba's tags; the policy-term dictionary's words (tagged x) are all nouns."""
+    import jieba.posseg
+
+    ensure_dictionary()
+    return any(p.flag.startswith("n") or p.flag in ("vn", "x") for p in jieba.posseg.lcut(word))
+
+
+def _measured_word(frame: Frame) -> Optional[str]:
+    """The thing a figure question asks the figure of: the noun right before its cue (特岗教师工资
+    多少 → 工资, 培训券面额是多少 → 面额). None when no such noun stands there, or when it only says
+    a plan or a result is asked (计划招多少, 完成率)."""
+    attribute = frame.attribute
+    if attribute is None or not set(attribute.kinds) & FIGURE_KINDS or not frame.content:
+        return None
+    clause = frame.asking or frame.text
+    starts = [m.start() for cue in attribute.cues for m in cue.finditer(clause)]
+    if not starts:
+        return None
+    before = clause[: min(starts)]
+    ends = {w: before.rfind(w) + len(w) for w in frame.content if w in before}
+    if not ends:
+        return None
+    word = max(ends, key=lambda w: (ends[w], len(w)))
+    lexicon = load_lexicon()
+    if len(before) - ends[word] > _MEASURE_GAP or not _is_noun(word):
+        return None
+    if any(p is not None and p.search(word) for p in (lexicon.plan, lexicon.result)):
+        return None
+    return word
+
+
+def _states_measure(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]], subject_name: str) -> bool:
+    """Whether the chosen facts state the figure of what the question measures: a figure of the
+    subject itself, or a sentence naming the measured word (the quota of 特岗教师 is not their 工资)."""
+    word = _measured_word(frame)
+    if word is None or coverage([word], subject_name) == 1.0:
+        return True
+    said = "\n".join(" ".join((f.say, f.quote) + f.keywords) for _, fs in selected for f in fs)
+    return coverage([word], said) == 1.0
+
+
 def declined_answer(frame: Optional[Frame], province: Optional[str] = None) -> Answer:
     """The documents do not answer this: say so plainly, no figure, no citation, offer 12333."""
     words = [w for w in (frame.content if frame else ()) if len(w) <= 8][:3]
@@ -464,7 +511,7 @@ def province_answer(
             selected = answer_attribute(kb, province, focus, clauses, question, topic, frame)
             if not selected:
                 return declined_answer(frame, province)
-        if _other_year(frame, selected):
+        if _other_year(frame, selected) or not _states_measure(frame, selected, topic_name):
             return declined_answer(frame, province)
         selected = _with_other_questions(selected, focus or clauses, frame, topic, topic_name)
         computed = rules.compute_on_selected([(c, f) for c, fs in selected for f in fs], details, frame.text)

@@ -148,3 +148,14 @@ def test_figures_a_stated_sentence_implies_are_computed_with_the_working(kb):
     assert "推算" not in stated.text
     loan = answering.topic_answer(kb, "loan", "我去年毕业 在吉林创业能贷多少", JILIN)
     assert "推算" not in loan.text
+
+
+def test_a_figure_of_something_the_facts_do_not_name_is_declined(kb):
+    """特岗教师工资多少: the documents give the number of 特岗教师 posts, not their pay; the quota is
+    not an answer to the pay (no figure, no citation). The subject's own figure still answers."""
+    pay = answering.topic_answer(kb, "grassroots", "特岗教师一个月工资多少", JILIN)
+    assert pay.kind == "unknown" and not pay.citations and "3100" not in pay.text
+    posts = answering.topic_answer(kb, "grassroots", "特岗教师招多少人", JILIN)
+    assert posts.kind == "policy" and "3100" in posts.text
+    loan = answering.topic_answer(kb, "loan", "创业担保贷款额度最高多少", JILIN)
+    assert "20万元" in loan.text
