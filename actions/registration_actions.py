@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions import registration_fields as f
 from actions.blocking import BlockingAction
 from actions.registration_form import registration_store
+from policies_kb.lexicon import load_lexicon
 from registry import phone as phones
 from registry.identity import split
 from registry.store import RegistrationData, RegistrationView
@@ -33,6 +34,9 @@ NO_CONSENT_REPLY = (
 )
 # Words that show a message is about the sender's own registration (登记, 我的信息, 办好了没).
 ABOUT_ONES_OWN_REGISTRATION = re.compile(r"登记|登上|注册|报名|我的(信息|资料)|我(填|交|提交)的|办好|办妥|办完|整好|弄好|成功了|记录|状态")
+# Words that ask for registration itself (帮我登个记, 去哪报名): such a message goes into the form
+# even when it also says the sender is out of work.
+NAMES_REGISTRATION = re.compile(r"登(记|个记|一下|上)|报名|注册|register|sign ?up", re.IGNORECASE)
 NOT_REGISTERED = "没有查到您在本渠道的登记记录。需要登记请说“我要做失业登记”或“我要求职登记”。"
 # What withdrawal deletes and keeps: workflows.erasure.withdraw, workflows/erasure.py
 # (conversation, dedupe store, contact) and docs/registration.md must stay in step with this text.
@@ -140,6 +144,22 @@ class ActionRegistrationCancel(BlockingAction):
         registration_store().vault_discard(tracker.sender_id)
         dispatcher.utter_message(text="已取消本次登记，您填写的信息已清除，没有保存任何内容。需要时随时说“我要做失业登记”。")
         return reset_form()
+
+
+class ActionStartRegistration(BlockingAction):
+    """A message the NLU reads as asking to register. One that says the sender is out of work and
+    asks what to do, without asking for registration itself (我失业了怎么办, 毕业半年还没找到工作
+    咋整), is answered with the services first and then offered registration (the policy answer
+    does both); anything else starts the form. The rules branch on ``registration_wish``."""
+
+    def name(self) -> Text:
+        return "action_start_registration"
+
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        lexicon = load_lexicon()
+        asks_what_to_do = lexicon.says_out_of_work(text) and lexicon.asks(text) and not NAMES_REGISTRATION.search(text)
+        return [SlotSet("registration_wish", not asks_what_to_do)]
 
 
 class ActionRegistrationStatus(BlockingAction):

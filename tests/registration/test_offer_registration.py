@@ -50,3 +50,26 @@ def test_a_registered_graduate_is_not_offered_registration_again(ledger):
     assert ledger.find_by_sender("cli", "tester") is not None
     assert OFFER not in responses("我毕业半年了还没找到工作，该怎么办")
     assert responses("我毕业半年了还没找到工作，该怎么办", sender="cli:someone-else")[-1] == OFFER
+
+
+def wish(text: str) -> bool:
+    from actions.registration_actions import ActionStartRegistration
+
+    events = asyncio.run(ActionStartRegistration().run(
+        CollectingDispatcher(), make_tracker(text=text, intent="start_registration", active=False), {}))
+    return next(e["value"] for e in events if e.get("name") == "registration_wish")
+
+
+@pytest.mark.parametrize("text", ["我失业了怎么办", "毕业半年还没找到工作 咋整啊", "我一直没找到工作，该怎么办？"])
+def test_out_of_work_and_asking_what_to_do_is_answered_then_offered_not_put_in_the_form(ledger, text):
+    assert wish(text) is False
+    said = responses(text, intent="start_registration")
+    assert said[-1] == OFFER and len(said) == 2  # the services first, then the offer
+
+
+@pytest.mark.parametrize("text", [
+    "我要做失业登记", "我失业了 帮我登个记", "我毕业了还没找到工作，想登记一下", "帮我办个失业", "在哪报名找工作服务",
+    "我失业了去哪登记",
+])
+def test_asking_for_registration_starts_the_form(ledger, text):
+    assert wish(text) is True
