@@ -294,11 +294,12 @@ def _answers(selected: Sequence[Tuple[Clause, Sequence[Fact]]], attribute: Attri
 
 def select_for_attribute(
     clauses: Sequence[Clause], question: str, attribute: Attribute, topic: Optional[str], frame: Frame,
-    strict: bool = False, subject_name: str = "",
+    strict: bool = False, subject_name: str = "", any_primary: bool = False,
 ) -> List[Tuple[Clause, List[Fact]]]:
     """Facts of the question's subject that answer the attribute asked (``strict``: by their kind
     only, not by what their sentence says), best match first; with no lexical match, the subject's
-    primary ones, but only when the question names nothing else."""
+    primary ones, but only when the question names nothing else (or ``any_primary``: the contact
+    block of the documents asked about, 找谁联系)."""
     main = [c for c in clauses if topic is None or c.topics[0] == topic]
     side = [c for c in clauses if c not in main]
     question_tokens = frozenset(tokens(question))
@@ -319,6 +320,9 @@ def select_for_attribute(
         if scored:
             best = max(x[2] for x in scored)
             chosen = [(c, f) for c, f, score in sorted(scored, key=lambda x: -x[2]) if score >= 0.75 * best][:MAX_FACTS]
+        elif any_primary:  # whom to contact about a document: its contact block (all contacts) first
+            block = [(c, f) for c, f in candidates if all(g.kind == f.kind for g in c.facts)]
+            chosen = (block or [(c, f) for c, f in candidates if f.primary] or candidates)[:MAX_FACTS]
         elif not frame.content:
             chosen = [(c, f) for c, f in candidates if f.primary][:MAX_FACTS] or candidates[:1]
         elif names_only_the_subject and strict and not attribute.asks_a_figure:
@@ -348,12 +352,23 @@ def answer_attribute(
     searches = [(focus, topic, True), (clauses, topic, True), (focus, topic, False), (clauses, topic, False)]
     if frame.content:
         searches.append((covering, None, True))
+    document_block: List[Clause] = []
     if attribute.document_wide:  # a document's contact clause serves every clause of it
         documents = {c.doc.doc_no for c in (focus or clauses)}
-        searches.append(([c for c in kb.clauses_for(None, province) if c.doc.doc_no in documents], None, True))
+        document_block = [c for c in kb.clauses_for(None, province) if c.doc.doc_no in documents]
+        # 攻坚行动找谁联系: the document whose title names what is asked has its own contact block,
+        # searched right after the focus, before the topic's general hotlines
+        titled = [c for c in document_block if frame.content and coverage(frame.content, c.doc.title) >= COVERAGE_MIN]
+        if titled:
+            document_block = titled
+            searches.insert(1, (document_block, None, True))
+        else:
+            searches.append((document_block, None, True))
     for group, scope, strict in searches:
         subject_name = kb.topics[scope].name if scope else ""
-        found = select_for_attribute(group, question, attribute, scope, frame, strict, subject_name) if group else []
+        found = select_for_attribute(
+            group, question, attribute, scope, frame, strict, subject_name, any_primary=group is document_block
+        ) if group else []
         if found:
             return found
     return []

@@ -191,11 +191,14 @@ def _cached_frame(text: str, known_text: str) -> Frame:
 
 
 def _parse_frame(text: str, known_text: str, lexicon: Lexicon) -> Frame:
-    content = content_words(text, known_text, lexicon)
+    # 转人工 asks for a person: whom to contact, not a subject of its own
+    content = tuple(w for w in content_words(text, known_text, lexicon) if not lexicon.asks_for_a_person(w))
     asking = _asking_clause(text, lexicon)
     # The clauses that ask say what is asked (我们是国企，按要求招满了，有啥好处 asks no 要求), the last
     # one with a cue first (是干啥用的，都包括哪些 asks the purpose).
     attribute = _asked_attribute(text, asking, content, lexicon) if asking else lexicon.attribute_of(text)
+    if attribute is None and lexicon.asks_for_a_person(text):
+        attribute = lexicon.attribute("contact")
     return Frame(
         text=text,
         attribute=attribute,

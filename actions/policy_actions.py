@@ -187,6 +187,16 @@ def plan_or_result_topic(kb: KnowledgeBase, topic: Optional[str], frame: Frame, 
     return max(others, key=lambda t: fit[t])
 
 
+def _asks_a_contact_of_nothing(frame: Frame) -> bool:
+    """找谁联系, 有邮箱吗 after an answer: whom to contact about what was just asked (the NLU's
+    hotline intent is only what the words sound like); a request for a person (人工) is not."""
+    attribute = frame.attribute
+    return (
+        not frame.content and attribute is not None and attribute.document_wide
+        and not load_lexicon().asks_for_a_person(frame.text)
+    )
+
+
 def plan_question(
     kb: KnowledgeBase, intent: str, frame: Frame, subject: Optional[str], previous: Optional[Frame],
     province: Optional[str] = None,
@@ -200,15 +210,17 @@ def plan_question(
     always one whose clauses cover the words the question names, when any does."""
     intent_topic = kb.topic_for_intent(intent)
     topic = intent_topic.id if intent_topic else None
-    if subject and subject in kb.topics and (topic is None or frame.bare):
+    if subject and subject in kb.topics and (topic is None or frame.bare or _asks_a_contact_of_nothing(frame)):
         if frame.bare and previous is not None:
             return subject, replace(previous, details=frame.details.merged_over(previous.details))
         topic = subject
     chosen = plan_or_result_topic(kb, choose_topic(kb, topic, frame, province), frame, province)
     if previous is not None and chosen == subject:
         details = frame.details.merged_over(previous.details)
-        document_wide = frame.attribute is not None and frame.attribute.document_wide  # 邮箱呢: the document's
-        if not frame.content and previous.content and not document_wide:
+        if not frame.content and previous.content and frame.attribute is not None and frame.attribute.document_wide:
+            # 找谁联系, 邮箱呢: the contact of what the previous question named; its own words pick the fact
+            frame = replace(frame, content=previous.content)
+        elif not frame.content and previous.content:
             # 应届的有多少 after 事业单位招多少人: what it is asked of is what the previous question named
             frame = replace(frame, text="".join(previous.content) + "，" + frame.text, content=previous.content)
         if frame.attribute is None and len(frame.text) <= ELLIPTICAL_MAX_CHARS and previous.attribute is not None:

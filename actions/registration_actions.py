@@ -19,6 +19,7 @@ from actions import registration_fields as f
 from actions.blocking import BlockingAction
 from actions.registration_form import registration_store
 from policies_kb.lexicon import load_lexicon
+from policies_kb.regions import find_in_text
 from registry import phone as phones
 from registry.identity import split
 from registry.store import RegistrationData, RegistrationView
@@ -221,11 +222,18 @@ class ActionRegistrationUpdate(BlockingAction):
 
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
+        text = (tracker.latest_message or {}).get("text") or ""
+        field = f.field_named_in(text) or (f.PHONE if phones.find_in_text(text) else None)
+        names_other = bool(find_in_text(text)) or load_lexicon().asks(text)
+        if view is None and field is None and names_other and not ABOUT_ONES_OWN_REGISTRATION.search(text):
+            # read as a change but names no registration field (换成白城的 after a policy answer): a
+            # follow-up from someone not registered is answered as the policy question it is
+            from actions.policy_actions import ActionAnswerPolicy
+
+            return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         if view is None:
             dispatcher.utter_message(text=NOT_REGISTERED)
             return []
-        text = (tracker.latest_message or {}).get("text") or ""
-        field = f.field_named_in(text) or (f.PHONE if phones.find_in_text(text) else None)
         if field == f.ID:
             dispatcher.utter_message(response="utter_registration_change_id")
             return []

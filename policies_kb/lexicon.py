@@ -68,6 +68,7 @@ class Lexicon:
     # province's documents have).
     out_of_work: Tuple[Pattern[str], ...] = ()
     out_of_work_topics: Tuple[str, ...] = ()
+    person_request: Optional[Pattern[str]] = None
     # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
     kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
     # A question about a document itself (its number, date, issuer or title): `document.cues`
@@ -99,6 +100,10 @@ class Lexicon:
             if word not in covered_by and any((word.endswith(h) and word != h) or word == h for h in heads):
                 return covered_by
         return None
+
+    def asks_for_a_person(self, text: str) -> bool:
+        """转人工, 我要人工客服: a request to talk to a person, not a question about whom to contact."""
+        return self.person_request is not None and self.person_request.search(text) is not None
 
     def says_out_of_work(self, text: str) -> bool:
         return any(cue.search(text) for cue in self.out_of_work)
@@ -202,6 +207,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         plan=re.compile(data["plan"]) if data.get("plan") else None,
         out_of_work=tuple(re.compile(str(cue)) for cue in data.get("out_of_work") or ()),
         out_of_work_topics=tuple(map(str, data.get("out_of_work_topics") or ())),
+        person_request=re.compile(str(data["person_request"])) if data.get("person_request") else None,
         result=re.compile(data["result"]) if data.get("result") else None,
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()

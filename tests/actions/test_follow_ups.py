@@ -71,3 +71,27 @@ def test_a_plan_is_answered_from_the_plan_and_a_result_from_the_report(kb):
     assert "270万" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
     assert load_lexicon().asks_results("我是去年毕业的，单位按什么标准拿补贴") is None
     assert load_lexicon().asks_results("吉林市去年办了多少场招聘会") is True
+
+
+def test_whom_to_contact_after_an_answer_is_the_contact_of_what_was_asked(kb):
+    """找谁联系 / 有邮箱吗 after a question about the 攻坚行动: the NLU hears a hotline request, but
+    the message names nothing of its own, so it asks for the contact of what was just asked."""
+    previous = parse_frame("吉林离校未就业毕业生服务攻坚行动是啥时候搞的", kb.known_text)
+    topic, frame = plan_question(kb, "request_human", parse_frame("找谁联系", kb.known_text), "service_1311", previous, "吉林")
+    assert topic == "service_1311"
+    assert "88691597" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+    topic, frame = plan(kb, "吉林离校未就业毕业生服务攻坚行动是啥时候搞的", "有邮箱吗", "service_1311")
+    assert "162057918" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+
+
+def test_a_request_for_a_person_gets_the_hotlines_not_a_decline(kb):
+    """转人工 / 我要人工客服 is not a subject (it used to be declined as uncovered words): it asks
+    whom to contact, and gets the hotlines whatever was asked before."""
+    previous = parse_frame("吉林离校未就业毕业生服务攻坚行动是啥时候搞的", kb.known_text)
+    for text in ("转人工", "我要人工客服"):
+        frame = parse_frame(text, kb.known_text)
+        assert frame.content == () and frame.attribute.id == "contact"
+        topic, frame = plan_question(kb, "request_human", frame, "service_1311", previous, "吉林")
+        answer = answering.topic_answer(kb, topic, frame.text, JILIN, frame)
+        assert topic == "hotline" and answer.kind == "policy" and "12333" in answer.text
+    assert parse_frame("江西人工智能培训有补贴吗", kb.known_text).content  # 人工智能 is a subject

@@ -218,3 +218,12 @@ def test_a_change_read_as_an_answer_outside_the_form_still_changes_the_registrat
     assert events == [] and "137****7000" in text and ledger.get(reg_no).phone == "13700137000"
     events, _ = run(ActionRegistrationInform(), text="会计学", active=False)  # not a change: the policy fallback
     assert events == [{"event": "followup", "timestamp": None, "name": "action_answer_policy"}]
+
+
+def test_a_change_from_someone_not_registered_that_names_no_field_is_a_policy_follow_up(ledger):
+    """换成白城的 after a policy answer, read by the NLU as a change: nobody is registered here and
+    no field is named, so it is answered as the follow-up it is, not with "no registration"."""
+    _, text = run(ActionRegistrationUpdate(), text="换成白城的", intent="update_registration", active=False)
+    assert "没有查到" not in text and text
+    _, text = run(ActionRegistrationUpdate(), text="手机号改成13800138000", intent="update_registration", active=False)
+    assert "没有查到" in text  # a field named: it is about a registration, and there is none
