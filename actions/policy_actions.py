@@ -18,6 +18,7 @@ from actions import answering
 from actions.blocking import BlockingAction
 from actions.answering import Answer
 from actions.frame import Frame, parse_frame
+from actions.numbers import QuestionDetails
 from registry.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
 from policies_kb.lexicon import load_lexicon
@@ -268,11 +269,12 @@ class ActionAnswerPolicy(BlockingAction):
         if intent in ACKNOWLEDGE_INTENTS and frame.bare:  # 嗯 那有问题打哪个电话 asks a contact
             dispatcher.utter_message(response="utter_acknowledge")
             return []
-        if intent == "inform" and not load_lexicon().asks(text):  # a form answer with no form open
+        subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
+        new_figures = frame.details != QuestionDetails()  # 我们是四个人 after 合伙能贷多少: a follow-up
+        if intent == "inform" and not load_lexicon().asks(text) and not (subject and new_figures):  # no form open
             dispatcher.utter_message(response="utter_inform_outside_form")
             return []
         region = resolve_region(tracker)
-        subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
         province = region.province if region is not None else None
         if (region is None or region.covered) and load_lexicon().asks_about_document(text):
             about_document = answering.document_answer(kb, frame, province, tracker.get_slot("last_documents") or ())

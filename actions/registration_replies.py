@@ -2,6 +2,7 @@
 from the consent text the form shows, so the two never disagree."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -9,6 +10,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.registration_prompts import PROMPTS
+
+# Words that show a message is about giving an ID number or personal data at all.
+ABOUT_THE_ID = re.compile(r"身份|证件|证号|号码|ID|id|隐私|个人信息|信息|泄露|泄漏|安全|放心|靠谱|官方|填|给")
 
 
 def consent_reasons() -> str:
@@ -27,5 +31,12 @@ class ActionRegistrationWhyId(Action):
         return "action_registration_why_id"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if tracker.active_loop_name is None and not ABOUT_THE_ID.search(text):
+            # read as "why my ID?" outside the form but says nothing of an ID (啥子是两员一师哦): it is
+            # answered as the policy question it is
+            from actions.policy_actions import ActionAnswerPolicy
+
+            return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         explain_why_id(dispatcher)
         return []

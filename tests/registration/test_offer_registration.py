@@ -73,3 +73,23 @@ def test_out_of_work_and_asking_what_to_do_is_answered_then_offered_not_put_in_t
 ])
 def test_asking_for_registration_starts_the_form(ledger, text):
     assert wish(text) is True
+
+
+def said(action, text: str, intent: str, slots=None) -> str:
+    dispatcher = CollectingDispatcher()
+    result = action.run(dispatcher, make_tracker(slots=slots, text=text, intent=intent, active=False), {})
+    asyncio.run(result) if asyncio.iscoroutine(result) else result
+    return "\n".join(m.get("text") or m.get("response") or "" for m in dispatcher.messages)
+
+
+def test_registration_intents_that_say_nothing_of_registration_are_answered_as_policy(ledger):
+    """The NLU may read a policy follow-up as a registration intent; outside the form the words
+    decide: 啥子是两员一师哦 is not a question about the ID number, 我们是四个人 after a loan
+    question is a follow-up with a new number, not a form answer with no form open."""
+    from actions.registration_replies import ActionRegistrationWhyId
+
+    assert "两员一师" in said(ActionRegistrationWhyId(), "啥子是两员一师哦", "ask_why_id", {"region": "吉林"})
+    assert said(ActionRegistrationWhyId(), "为啥要身份证号", "ask_why_id") == "utter_registration_why_id"
+    loan = {"region": "吉林", "subject": "loan", "last_question": "吉林合伙创业能贷多少"}
+    assert "88万" in said(ActionAnswerPolicy(), "我们是四个人", "inform", loan)
+    assert said(ActionAnswerPolicy(), "张三", "inform", loan) == "utter_inform_outside_form"
