@@ -13,13 +13,15 @@ from settings import PROJECT_DIR
 RASA = str(Path(sys.executable).with_name("rasa"))
 NLU_TESTS = PROJECT_DIR / "tests" / "nlu"
 STORIES = PROJECT_DIR / "tests" / "stories"
-# Floors on the held-out split written blind (tests/nlu, issues 12 and 14). Measured on the model
-# `jiuye train` makes from this data: policy intents 0.964, all intents 0.953, registration 0.945
+# Floors on the held-out split written blind (tests/nlu, issues 12 and 14). The registration part was
+# re-made in session 7 (141 lines from the issue's categories, bare places labelled inform_region);
+# its place lines also count for inform_region in the policy group. Measured on the model
+# `jiuye train` makes from this data: policy intents 0.9545, all intents 0.9403, registration 0.9074
 # (bench/RESULTS.md). Issue 14's 0.95 for registration is NOT met; the floors sit just under what is
 # measured so that a regression fails. They are not the target.
-MIN_MACRO_F1 = 0.955
-MIN_ALL_INTENTS_F1 = 0.945
-MIN_REGISTRATION_F1 = 0.94
+MIN_MACRO_F1 = 0.95
+MIN_ALL_INTENTS_F1 = 0.935
+MIN_REGISTRATION_F1 = 0.90
 
 
 def test_nlu_training_data_and_held_out_split_do_not_overlap():
