@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.blocking import BlockingAction
+from actions.policy_actions import ActionAnswerPolicy
 from actions.registration_form import registration_store
 from policies_kb.lexicon import load_lexicon
 from policies_kb.regions import find_in_text
@@ -173,8 +174,6 @@ class ActionRegistrationStatus(BlockingAction):
         if view is None and not ABOUT_ONES_OWN_REGISTRATION.search(text):
             # read as "my registration?" but says nothing of one (多久能审核下来, 那她呢): a question
             # from someone not registered is answered as the policy question it is
-            from actions.policy_actions import ActionAnswerPolicy
-
             return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         if view is None:
             dispatcher.utter_message(text=NOT_REGISTERED)
@@ -228,8 +227,6 @@ class ActionRegistrationUpdate(BlockingAction):
         if view is None and field is None and names_other and not ABOUT_ONES_OWN_REGISTRATION.search(text):
             # read as a change but names no registration field (换成白城的 after a policy answer): a
             # follow-up from someone not registered is answered as the policy question it is
-            from actions.policy_actions import ActionAnswerPolicy
-
             return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         if view is None:
             dispatcher.utter_message(text=NOT_REGISTERED)

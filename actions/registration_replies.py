@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.policy_actions import ActionAnswerPolicy
 from actions.registration_prompts import PROMPTS
 
 # Words that show a message is about giving an ID number or personal data at all.
@@ -35,8 +36,6 @@ class ActionRegistrationWhyId(Action):
         if tracker.active_loop_name is None and not ABOUT_THE_ID.search(text):
             # read as "why my ID?" outside the form but says nothing of an ID (啥子是两员一师哦): it is
             # answered as the policy question it is
-            from actions.policy_actions import ActionAnswerPolicy
-
             return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
         explain_why_id(dispatcher)
         return []
