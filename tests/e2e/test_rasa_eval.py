@@ -16,12 +16,13 @@ STORIES = PROJECT_DIR / "tests" / "stories"
 # Floors on the held-out split written blind (tests/nlu, issues 12 and 14). The registration part was
 # re-made in session 7 (141 lines from the issue's categories, bare places labelled inform_region);
 # its place lines also count for inform_region in the policy group. Measured on the model
-# `jiuye train` makes from this data: policy intents 0.9545, all intents 0.9403, registration 0.9074
+# `jiuye train` makes from this data: policy intents 0.9628, all intents 0.9339, registration 0.8759
+# (0.9545 / 0.9403 / 0.9074 before six ID-number training lines were rewritten as vault references)
 # (bench/RESULTS.md). Issue 14's 0.95 for registration is NOT met; the floors sit just under what is
 # measured so that a regression fails. They are not the target.
 MIN_MACRO_F1 = 0.95
-MIN_ALL_INTENTS_F1 = 0.935
-MIN_REGISTRATION_F1 = 0.90
+MIN_ALL_INTENTS_F1 = 0.93
+MIN_REGISTRATION_F1 = 0.87
 
 
 def test_nlu_training_data_and_held_out_split_do_not_overlap():
