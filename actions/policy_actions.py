@@ -19,6 +19,7 @@ from actions.blocking import BlockingAction
 from actions.answering import Answer
 from actions.frame import Frame, parse_frame
 from actions.numbers import QuestionDetails
+from actions.registration_request import asks_to_register, start_registration_form
 from registry.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
 from policies_kb.lexicon import load_lexicon
@@ -265,6 +266,8 @@ class ActionAnswerPolicy(BlockingAction):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name") or ""
         text = message.get("text") or ""
+        if not tracker.active_loop_name and asks_to_register(text):  # 想登记一下 read as a policy question
+            return start_registration_form()
         frame = parse_frame(text, kb.known_text)
         if intent in ACKNOWLEDGE_INTENTS and frame.bare:  # 嗯 那有问题打哪个电话 asks a contact
             dispatcher.utter_message(response="utter_acknowledge")

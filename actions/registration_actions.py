@@ -19,6 +19,7 @@ from actions import registration_fields as f
 from actions.blocking import BlockingAction
 from actions.policy_actions import ActionAnswerPolicy
 from actions.registration_form import registration_store
+from actions.registration_request import asks_to_register, start_registration_form
 from policies_kb.lexicon import load_lexicon
 from policies_kb.regions import find_in_text
 from registry import phone as phones
@@ -171,6 +172,8 @@ class ActionRegistrationStatus(BlockingAction):
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         view = _current(tracker)
         text = (tracker.latest_message or {}).get("text") or ""
+        if view is None and asks_to_register(text):  # 找工作的登记在哪里弄: not a status question
+            return start_registration_form()
         if view is None and not ABOUT_ONES_OWN_REGISTRATION.search(text):
             # read as "my registration?" but says nothing of one (多久能审核下来, 那她呢): a question
             # from someone not registered is answered as the policy question it is
