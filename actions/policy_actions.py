@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answering
 from actions.blocking import BlockingAction
 from actions.answering import Answer
-from actions.frame import Frame, parse_frame
+from actions.frame import Frame, coverage, parse_frame
 from actions.numbers import QuestionDetails
 from actions.registration_request import asks_to_register, start_registration_form
 from registry.identity import split
@@ -153,11 +153,18 @@ def best_covering_topic(kb: KnowledgeBase, frame: Frame, province: Optional[str]
 FAR_BETTER_FIT = 2.0
 
 
-def choose_topic(kb: KnowledgeBase, candidate: Optional[str], frame: Frame, province: Optional[str]) -> Optional[str]:
-    """Keep ``candidate`` when it covers what the question names, else the topic that does."""
+def choose_topic(
+    kb: KnowledgeBase, candidate: Optional[str], frame: Frame, province: Optional[str], follows_up: bool = False,
+) -> Optional[str]:
+    """Keep ``candidate`` when it covers what the question names, else the topic that does. A
+    follow-up's candidate is the conversation's subject: covering the words is enough to keep it
+    (离校多久以内才能领 after 一次性创业补贴 asks of that subsidy, though another topic's fact
+    speaks of 离校 more), unless the words name another topic (那培训呢 after 场地)."""
     if not frame.content:
         return candidate
     if candidate and answering.topic_coverage(kb, candidate, frame, province) >= answering.COVERAGE_MIN:
+        if follows_up and not any(t != candidate and coverage(frame.content, kb.topics[t].name) == 1.0 for t in kb.topics):
+            return candidate
         best = best_covering_topic(kb, frame, province)
         if best is None or best == candidate:
             return candidate
@@ -212,11 +219,12 @@ def plan_question(
     always one whose clauses cover the words the question names, when any does."""
     intent_topic = kb.topic_for_intent(intent)
     topic = intent_topic.id if intent_topic else None
+    follows_up = False
     if subject and subject in kb.topics and (topic is None or frame.bare or _asks_a_contact_of_nothing(frame)):
         if frame.bare and previous is not None:
             return subject, replace(previous, details=frame.details.merged_over(previous.details))
-        topic = subject
-    chosen = plan_or_result_topic(kb, choose_topic(kb, topic, frame, province), frame, province)
+        topic, follows_up = subject, True
+    chosen = plan_or_result_topic(kb, choose_topic(kb, topic, frame, province, follows_up), frame, province)
     if previous is not None and chosen == subject:
         details = frame.details.merged_over(previous.details)
         if not frame.content and previous.content and frame.attribute is not None and frame.attribute.document_wide:
@@ -229,6 +237,11 @@ def plan_question(
             return chosen, replace(frame, details=details, attribute=previous.attribute, inherited=True)
         return chosen, replace(frame, details=details)
     return chosen, frame
+
+
+def _asks_what_to_do(frame: Frame) -> bool:
+    """Asks nothing in particular, or how to go on (实在找不到工作呢, 还没找到工作怎么办)."""
+    return frame.attribute is None or frame.attribute.id == "procedure"
 
 
 def out_of_work_topic(kb: KnowledgeBase, text: str, province: Optional[str] = None) -> Optional[str]:
@@ -284,12 +297,16 @@ class ActionAnswerPolicy(BlockingAction):
             if about_document is not None:
                 send(dispatcher, about_document)
                 return region_events(tracker, region) + [SlotSet("last_documents", cited_documents(about_document))]
+        own = frame
         topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
         situation = load_lexicon().out_of_work_phrases(text)
         if situation and frame.content and all(any(w in p for p in situation) for w in frame.content):
             # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
             frame = replace(frame, content=(), asked=())
             topic = out_of_work_topic(kb, text, province) or topic
+        elif situation and not own.content and _asks_what_to_do(own) and out_of_work_topic(kb, text, province):
+            # 实在找不到工作呢 after an answer on loans: the asker's situation, not a follow-up on loans
+            topic, frame = out_of_work_topic(kb, text, province), own
         elif topic is None and not frame.content:  # 还没找到工作，我该怎么办
             topic = out_of_work_topic(kb, text, province)
         if region is not None and not region.covered:

@@ -93,3 +93,33 @@ def test_registration_intents_that_say_nothing_of_registration_are_answered_as_p
     loan = {"region": "吉林", "subject": "loan", "last_question": "吉林合伙创业能贷多少"}
     assert "88万" in said(ActionAnswerPolicy(), "我们是四个人", "inform", loan)
     assert said(ActionAnswerPolicy(), "张三", "inform", loan) == "utter_inform_outside_form"
+
+
+def events_of(action, text: str, intent: str, slots=None) -> list:
+    return asyncio.run(action.run(CollectingDispatcher(), make_tracker(slots=slots, text=text, intent=intent, active=False), {}))
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("我毕业了还没找到工作，想登记一下", "ask_service_1311"),
+    ("帮我办个失业登记", "ask_registration_info"),
+])
+def test_a_request_to_register_read_as_a_policy_question_opens_the_form(ledger, text, intent):
+    events = events_of(ActionAnswerPolicy(), text, intent)
+    assert {"event": "followup", "name": "registration_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+
+
+def test_where_to_register_read_as_a_status_question_opens_the_form_for_someone_not_registered(ledger):
+    from actions.registration_actions import ActionRegistrationStatus
+
+    events = events_of(ActionRegistrationStatus(), "找工作的登记在哪里弄", "check_registration")
+    assert any(e.get("event") == "followup" and e.get("name") == "registration_form" for e in events)
+    assert said(ActionRegistrationStatus(), "我登记了吗", "check_registration").startswith("没有查到")
+
+
+def test_saying_one_is_still_out_of_work_after_an_answer_is_not_a_follow_up_on_that_answer(ledger):
+    """实在找不到工作呢 after 创业贷款 and 有问题打哪个电话: the asker's situation, answered with the
+    services for graduates out of work, not with the loan's hotline again."""
+    after_loan = {"region": "吉林", "subject": "loan", "last_question": "有问题打哪个电话"}
+    reply = said(ActionAnswerPolicy(), "实在找不到工作呢", "followup_need_help", after_loan)
+    assert "公益性岗位" in reply and "吉人社发〔2022〕21号" in reply and "创业担保贷款" not in reply
+    assert "20万" in said(ActionAnswerPolicy(), "那最多能贷多少", "ask_follow_up", after_loan)
