@@ -20,7 +20,7 @@ from policies_kb.lexicon import FIGURE_KINDS, Attribute, load_lexicon
 from policies_kb.model import Clause, Document, Fact
 from policies_kb.regions import Region
 from policies_kb.search import Hit
-from policies_kb.text import ensure_dictionary, tokens
+from policies_kb.text import ensure_dictionary, policy_terms, tokens
 
 MAX_FACTS = 3
 # Share of a question's content words that the cited clauses must contain; below it the question is
@@ -115,7 +115,7 @@ def _matches(
     shared with its sentence, then primary. 0 when neither keywords nor two words are shared.
     ``rarity`` weighs a keyword by how few of the candidate facts mention it (贴息 says more than
     创业贷款 among the loan facts), as BM25 weighs terms by inverse document frequency."""
-    used = [k for k in fact.keywords if k and k in question]
+    used = [k for k in fact.keywords if k and k in question and not _crosses_a_term(k, question)]
     common = question_tokens & _say_tokens(fact.say)
     if not used and len(common) < 2:
         return 0.0
@@ -123,6 +123,26 @@ def _matches(
     shared = sum(rarity.get(t, 1.0) for t in common)
     keyword_weight = sum((1.0 if len(k) >= 3 else 0.5) * rarity.get(k, 1.0) for k in used)  # 创业 < 一次性补贴
     return keyword_weight + 0.3 * shared + (0.5 if fact.primary else 0.0) + 0.01 * sum(map(len, used))
+
+
+@functools.lru_cache(maxsize=256)
+def _term_spans(question: str) -> Tuple[Tuple[int, int], ...]:
+    """Where the policy terms (创业贷款, 见习补贴) stand in the question."""
+    return tuple((m.start(), m.end()) for term in policy_terms() if term in question
+                 for m in re.finditer(re.escape(term), question))
+
+
+def _crosses_a_term(keyword: str, question: str) -> bool:
+    """Whether every place ``keyword`` stands in the question cuts through a policy term: 大学生创业
+    in 大学生创业贷款 is 大学生 + half of 创业贷款, an accident of two words side by side."""
+    if keyword in policy_terms():  # a term itself (合伙创业 beside 创业贷款) is never an accident
+        return False
+    spans = _term_spans(question)
+    places = [(m.start(), m.end()) for m in re.finditer(re.escape(keyword), question)]
+    return bool(places) and all(
+        any(s < end and start < e and not (s <= start and end <= e) and not (start <= s and e <= end) for s, e in spans)
+        for start, end in places
+    )
 
 
 # A keyword made of the subject's own name (创业贷款 under 创业担保贷款) names the subject, it does
@@ -139,7 +159,14 @@ def keyword_rarity(facts: Sequence[Fact], question: str, subject_name: str = "")
     if not used or not facts:
         return {}
     texts = [f.say + " ".join(f.keywords) for f in facts]
-    raw = {k: 1.0 + math.log(len(facts) / max(1, sum(1 for t in texts if k in t))) for k in used}
+    # 担保 inside 创业担保贷款 is the subject's name, not a guarantee: the name does not make a part of it common
+    stripped = [t.replace(subject_name, "") for t in texts] if subject_name else texts
+
+    def df(word: str) -> int:
+        within_name = bool(subject_name) and word in subject_name and word != subject_name
+        return sum(1 for t in (stripped if within_name else texts) if word in t)
+
+    raw = {k: 1.0 + math.log(len(facts) / max(1, df(k))) for k in used}
     floor = min(raw.values())
     return {k: (v / floor) * (SUBJECT_WORD_WEIGHT if _names_subject(k, subject_name) else 1.0) for k, v in raw.items()}
 
@@ -476,7 +503,9 @@ def _states_measure(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact
     word = _measured_word(frame)
     if word is None or coverage([word], subject_name) == 1.0:
         return True
-    said = "\n".join(" ".join((f.say, f.quote) + f.keywords) for _, fs in selected for f in fs)
+    # a table's heading names what its figures are (各地目标任务安排: 辽源见习岗位任务数)
+    said = "\n".join([c.heading for c, _ in selected]
+                     + [" ".join((f.say, f.quote) + f.keywords) for _, fs in selected for f in fs])
     return coverage([word], said) == 1.0
 
 
@@ -539,7 +568,8 @@ def province_answer(
     warning = _eligibility_warning([f for _, fs in selected for f in fs], details)
     if warning:
         body.append(warning)
-    head = f"【{province}省·{topic_name}】" if label else f"{province}省关于“{topic_name}”的规定："
+    quoted = topic_name if topic_name.startswith("“") else f"“{topic_name}”"  # not ““1311×N”就业服务”
+    head = f"【{province}省·{topic_name}】" if label else f"{province}省关于{quoted}的规定："
     text = head + "\n" + "\n".join(f"· {line}" for line in body) + "\n" + _source_line(cited)
     citations = [_citation(c, fs) for c, fs in cited]
     return Answer(text=text, kind="policy", region=province, topic=topic, citations=citations)

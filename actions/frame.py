@@ -118,6 +118,8 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
             continue
         if len(word) < 2 or word in generic or word in cues or _NOT_CONTENT.search(word):
             continue
+        if lexicon.says_a_result_is_asked(word):  # 实际完成多少人: which figure, not what it is of
+            continue
         if lookup(word) is not None or lexicon.kind_of(word) == ():  # a place; a person described
             continue
         if set(word) <= set(generic_chars):  # 能领, 能贷: generic characters only

@@ -120,6 +120,11 @@ class Lexicon:
         result = bool(self.result and self.result.search(text))
         return None if plan == result else result
 
+    def says_a_result_is_asked(self, word: str) -> bool:
+        """实际, 完成: a word that only says a result is asked, not of what. (计划 is not one: it is
+        also half of a programme's name, 见习计划, 马兰花计划.)"""
+        return bool(self.result and self.result.fullmatch(word))
+
     def attribute_of(self, text: str) -> Optional[Attribute]:
         """What the question asks. A Chinese question ends with what it asks (几个人合伙，最多贷多少
         asks an amount, not a head count), so cues are read from the last run of adjacent cue

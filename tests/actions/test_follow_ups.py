@@ -95,3 +95,41 @@ def test_a_request_for_a_person_gets_the_hotlines_not_a_decline(kb):
         answer = answering.topic_answer(kb, topic, frame.text, JILIN, frame)
         assert topic == "hotline" and answer.kind == "policy" and "12333" in answer.text
     assert parse_frame("江西人工智能培训有补贴吗", kb.known_text).content  # 人工智能 is a subject
+
+
+def test_a_follow_up_stays_with_its_subject_when_the_subject_covers_its_words(kb):
+    """离校多久以内才能领 after 一次性创业补贴: another topic speaks of 离校 more, but the subsidy's own
+    clause covers it and states the window; 那培训呢 names another topic and goes there."""
+    topic, frame = plan(kb, "首次创业一次性补贴多少", "离校多久以内才能领", "startup_subsidy")
+    assert topic == "startup_subsidy"
+    assert "2年内" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+    assert plan(kb, "场地呢 有免费的没", "那培训呢", "incubation")[0] == "training"
+
+
+def test_a_word_that_only_says_a_result_is_asked_is_not_what_is_asked_about(kb):
+    topic, frame = plan(kb, "吉林就业见习补贴标准", "吉林2022年青年见习实际完成多少人", "internship")
+    assert "实际" not in frame.content and topic == "results_2022"
+    assert "5835" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+    assert "计划" in "".join(parse_frame("江西的见习计划叫什么名字", kb.known_text).content)  # half of a name
+
+
+def test_a_tables_heading_names_what_its_rows_measure(kb):
+    """辽源见习岗位任务数: the table is headed 各地目标任务安排, so its 辽源 row answers 任务数."""
+    frame = parse_frame("辽源见习岗位任务数是多少", kb.known_text)
+    answer = answering.topic_answer(kb, "internship", frame.text, Region("辽源市", "吉林"), frame)
+    assert "300" in answer.text and answer.citations
+
+
+def test_a_word_inside_the_subjects_name_is_not_made_common_by_the_name(kb):
+    """担保 in 要担保吗 asks about the guarantee: 创业担保贷款 in every loan sentence does not drown it,
+    and the alias 大学生创业 does not match across 大学生|创业贷款."""
+    frame = parse_frame("吉林大学生创业贷款要担保吗", kb.known_text)
+    text = answering.topic_answer(kb, "loan", frame.text, JILIN, frame).text
+    assert "反担保" in text
+    assert "扶持1000个大学生创业" not in text or text.index("反担保") < text.index("扶持1000个大学生创业")
+
+
+def test_a_time_limit_is_a_duration(kb):
+    topic, frame = plan(kb, "一个季度顶多补多少", "有没有时间限制", "incubation")
+    assert frame.attribute is not None and frame.attribute.id == "duration"
+    assert "3年" in answering.topic_answer(kb, topic, frame.text, Region("江西", "江西"), frame).text
