@@ -30,9 +30,18 @@ def _t2s():  # returns opencc.OpenCC (the package has no type hints)
     return opencc.OpenCC("t2s")
 
 
+# Gesture emoji read as the one-character word they stand for (one code point each, so offsets
+# keep): a reply of 👍 or ❌ to "同意吗" carries its meaning, not an unseen character.
+_EMOJI_WORDS = str.maketrans({
+    "👍": "好", "👌": "好", "🙆": "好", "✅": "是", "⭕": "是", "✔": "是", "☑": "是", "🆗": "好",
+    "❌": "不", "❎": "不", "🙅": "不", "✖": "不", "👎": "不", "⛔": "不", "🚫": "不",
+    "🙏": "谢", "💐": "谢",
+})
+
+
 def simplified(text: str) -> str:
     """``text`` half-width and in simplified characters, when that keeps its length; else as is."""
-    converted = unicodedata.normalize("NFKC", text)
+    converted = unicodedata.normalize("NFKC", text.translate(_EMOJI_WORDS))
     with _lock:  # OpenCC's converter object is not documented as thread-safe
         converted = _t2s().convert(converted)
     return converted if len(converted) == len(text) else text

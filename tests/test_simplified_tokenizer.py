@@ -41,3 +41,10 @@ def test_offsets_index_the_text_as_given_so_entity_spans_stay_valid(tokenizer):
     assert "".join(word for word, _, _ in tokens) == "我在长春找工作"
     assert all(end - start == len(word) for word, start, end in tokens)
     assert any(start == 2 and end == 4 for _, start, end in tokens)  # 長春 at 2..4, as annotated
+
+
+def test_gesture_emoji_are_read_as_the_word_they_stand_for(tokenizer):
+    """👍 to "同意吗" is 好, ❌ or 🙅 is 不: one character each, so offsets keep."""
+    assert simplified("👍") == "好" and simplified("❌") == "不" and simplified("🙅") == "不"
+    assert cut(tokenizer, "不行❌") == cut(tokenizer, "不行不")
+    assert simplified("我同意👌") == "我同意好"
