@@ -14,6 +14,7 @@ from policies_kb.normalize import TypoRepairer, normalize, policy_vocabulary
     ("木有工作咋整", "没有工作怎么办"),
     ("社宝补贴", "社保补贴"),
     ("internship补贴多少", "见习补贴多少"),
+    ("人社会给提供什么服务", "人社部门会给提供什么服务"),  # 人社|会, not 人|社会
 ])
 def test_everyday_spellings_become_policy_terms(raw, expected):
     assert normalize(raw) == expected
@@ -24,6 +25,7 @@ def test_everyday_spellings_become_policy_terms(raw, expected):
     "三支一扶什么时候报名",  # a known term is kept whole, its tail is not "repaired"
     "江西省南昌市",
     "张三 13912345678",
+    "个人社会保险怎么交",    # 人社会 inside 个人社会保险 stays
 ])
 def test_real_words_are_left_alone(text):
     assert normalize(text) == text
