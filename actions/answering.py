@@ -473,40 +473,56 @@ def _is_noun(word: str) -> bool:
     return any(p.flag.startswith("n") or p.flag in ("vn", "x") for p in jieba.posseg.lcut(word))
 
 
-def _measured_word(frame: Frame) -> Optional[str]:
+def _measured_words(frame: Frame) -> Tuple[str, ...]:
     """The thing a figure question asks the figure of: the noun right before its cue (特岗教师工资
-    多少 → 工资, 培训券面额是多少 → 面额). None when no such noun stands there, or when it only says
-    a plan or a result is asked (计划招多少, 完成率)."""
+    多少 → 工资, 培训券面额是多少 → 面额), with a noun right before it that modifies it (孵化基地
+    房租补贴 → 孵化基地, 房租补贴). Empty when no such noun stands there, or when it only says a plan or
+    a result is asked (计划招多少, 完成率)."""
     attribute = frame.attribute
     if attribute is None or not set(attribute.kinds) & FIGURE_KINDS or not frame.content:
-        return None
+        return ()
     clause = frame.asking or frame.text
     starts = [m.start() for cue in attribute.cues for m in cue.finditer(clause)]
     if not starts:
-        return None
+        return ()
     before = clause[: min(starts)]
     ends = {w: before.rfind(w) + len(w) for w in frame.content if w in before}
     if not ends:
-        return None
+        return ()
     word = max(ends, key=lambda w: (ends[w], len(w)))
+    start = ends[word] - len(word)
+    modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start) and _is_noun(w)), None)
     lexicon = load_lexicon()
     if len(before) - ends[word] > _MEASURE_GAP or not _is_noun(word):
-        return None
+        return ()
     if any(p is not None and p.search(word) for p in (lexicon.plan, lexicon.result)):
-        return None
-    return word
+        return ()
+    return (modifier, word) if modifier else (word,)
+
+
+def _naming_the_measure(
+    clauses: Sequence[Clause], frame: Frame, subject_name: str,
+) -> List[Tuple[Clause, List[Fact]]]:
+    """Facts of ``clauses`` that name what the question measures and answer its attribute (the
+    quarterly cap when 一个季度最多多少 is asked), when the facts first chosen name something else."""
+    attribute = frame.attribute
+    chosen = [(c, f) for c in clauses for f in c.facts if not f.city_row
+              and (attribute is None or attribute.answered_by(f.kind, f.say))
+              and _states_measure(frame, [(c, [f])], subject_name)]
+    return by_clause(chosen[:MAX_FACTS])
 
 
 def _states_measure(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]], subject_name: str) -> bool:
     """Whether the chosen facts state the figure of what the question measures: a figure of the
-    subject itself, or a sentence naming the measured word (the quota of 特岗教师 is not their 工资)."""
-    word = _measured_word(frame)
-    if word is None or coverage([word], subject_name) == 1.0:
+    subject itself, or sentences naming the measured word and its modifier (the quota of 特岗教师 is
+    not their 工资)."""
+    words = _measured_words(frame)
+    if not words or coverage(["".join(words)], subject_name) == 1.0:
         return True
     # a table's heading names what its figures are (各地目标任务安排: 辽源见习岗位任务数)
     said = "\n".join([c.heading for c, _ in selected]
                      + [" ".join((f.say, f.quote) + f.keywords) for _, fs in selected for f in fs])
-    return coverage([word], said) == 1.0
+    return all(coverage([w], said) == 1.0 or coverage([w], subject_name) == 1.0 for w in words)
 
 
 def declined_answer(frame: Optional[Frame], province: Optional[str] = None) -> Answer:
@@ -555,7 +571,9 @@ def province_answer(
             selected = answer_attribute(kb, province, focus, clauses, question, topic, frame)
             if not selected:
                 return declined_answer(frame, province)
-        if _other_year(frame, selected) or not _states_measure(frame, selected, topic_name):
+        if not _states_measure(frame, selected, topic_name):  # 一个季度最多多少: the fact that names 季度
+            selected = _naming_the_measure(focus or clauses, frame, topic_name)
+        if not selected or _other_year(frame, selected) or not _states_measure(frame, selected, topic_name):
             return declined_answer(frame, province)
         selected = _with_other_questions(selected, focus or clauses, frame, topic, topic_name)
         computed = rules.compute_on_selected([(c, f) for c, fs in selected for f in fs], details, frame.text)

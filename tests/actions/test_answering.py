@@ -159,3 +159,20 @@ def test_a_figure_of_something_the_facts_do_not_name_is_declined(kb):
     assert posts.kind == "policy" and "3100" in posts.text
     loan = answering.topic_answer(kb, "loan", "创业担保贷款额度最高多少", JILIN)
     assert "20万元" in loan.text
+
+
+def test_a_modifier_of_the_measured_word_is_measured_with_it(kb):
+    """孵化基地房租补贴: both nouns are named by the incubation facts, so the answer stands; a verb
+    before the cue (反担保能免吗多少) measures nothing."""
+    from actions.frame import parse_frame
+
+    assert answering._measured_words(parse_frame("江西孵化基地房租补贴能补多少", kb.known_text)) == ("孵化基地", "房租补贴")
+    assert answering._measured_words(parse_frame("贷款反担保能免吗多少以下", kb.known_text)) == ()
+    rent = answering.topic_answer(kb, "incubation", "江西孵化基地房租补贴能补多少", JIANGXI)
+    assert rent.kind == "policy" and "60%" in rent.text
+
+
+def test_the_fact_that_names_what_is_measured_is_looked_for(kb):
+    """一个季度最多多少: the first facts chosen give the monthly share; the quarterly cap names 季度."""
+    answer = answering.topic_answer(kb, "incubation", "江西毕业生创业孵化基地物管费补贴一个季度最多多少", JIANGXI)
+    assert answer.kind == "policy" and "1万元" in answer.text
