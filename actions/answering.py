@@ -490,13 +490,13 @@ def _measured_words(frame: Frame) -> Tuple[str, ...]:
     if not ends:
         return ()
     word = max(ends, key=lambda w: (ends[w], len(w)))
-    start = ends[word] - len(word)
-    modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start) and _is_noun(w)), None)
     lexicon = load_lexicon()
     if len(before) - ends[word] > _MEASURE_GAP or not _is_noun(word):
         return ()
     if any(p is not None and p.search(word) for p in (lexicon.plan, lexicon.result)):
         return ()
+    start = ends[word] - len(word)
+    modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start) and _is_noun(w)), None)
     return (modifier, word) if modifier else (word,)
 
 
@@ -506,9 +506,10 @@ def _naming_the_measure(
     """Facts of ``clauses`` that name what the question measures and answer its attribute (the
     quarterly cap when 一个季度最多多少 is asked), when the facts first chosen name something else."""
     attribute = frame.attribute
+    words = _measured_words(frame)
     chosen = [(c, f) for c in clauses for f in c.facts if not f.city_row
               and (attribute is None or attribute.answered_by(f.kind, f.say))
-              and _states_measure(frame, [(c, [f])], subject_name)]
+              and _names_measure(words, [(c, [f])], subject_name)]
     return by_clause(chosen[:MAX_FACTS])
 
 
@@ -516,7 +517,12 @@ def _states_measure(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact
     """Whether the chosen facts state the figure of what the question measures: a figure of the
     subject itself, or sentences naming the measured word and its modifier (the quota of 特岗教师 is
     not their 工资)."""
-    words = _measured_words(frame)
+    return _names_measure(_measured_words(frame), selected, subject_name)
+
+
+def _names_measure(
+    words: Tuple[str, ...], selected: Sequence[Tuple[Clause, Sequence[Fact]]], subject_name: str,
+) -> bool:
     if not words or coverage(["".join(words)], subject_name) == 1.0:
         return True
     # a table's heading names what its figures are (各地目标任务安排: 辽源见习岗位任务数)

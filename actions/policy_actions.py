@@ -300,15 +300,16 @@ class ActionAnswerPolicy(BlockingAction):
         own = frame
         topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
         situation = load_lexicon().out_of_work_phrases(text)
+        help_topic = out_of_work_topic(kb, text, province) if situation else None
         if situation and frame.content and all(any(w in p for p in situation) for w in frame.content):
             # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
             frame = replace(frame, content=(), asked=())
-            topic = out_of_work_topic(kb, text, province) or topic
-        elif situation and not own.content and _asks_what_to_do(own) and out_of_work_topic(kb, text, province):
+            topic = help_topic or topic
+        elif help_topic and not own.content and _asks_what_to_do(own):
             # 实在找不到工作呢 after an answer on loans: the asker's situation, not a follow-up on loans
-            topic, frame = out_of_work_topic(kb, text, province), own
+            topic, frame = help_topic, own
         elif topic is None and not frame.content:  # 还没找到工作，我该怎么办
-            topic = out_of_work_topic(kb, text, province)
+            topic = help_topic
         if region is not None and not region.covered:
             answer = answering.uncovered_answer(region)
         elif topic is not None:
