@@ -463,37 +463,48 @@ def _asks_only_a_reference(frame: Frame) -> bool:
 # At most this many characters between the word a figure is asked of and the cue (工资大概是多少,
 # 补贴每人每月补多少).
 _MEASURE_GAP = 6
+_QUESTION_WORD_END = re.compile(r"(多少|几)[个项种类]?$")
 
 
 def _is_noun(word: str) -> bool:
-    """A noun by jieba's tags; the policy-term dictionary's words (tagged x) are all nouns."""
+    """A noun by jieba's tags; the policy terms (贴息, tagged a verb by jieba) are all nouns."""
     import jieba.posseg
 
     ensure_dictionary()
+    if word in policy_terms():
+        return True
     return any(p.flag.startswith("n") or p.flag in ("vn", "x") for p in jieba.posseg.lcut(word))
 
 
 def _measured_words(frame: Frame) -> Tuple[str, ...]:
-    """The thing a figure question asks the figure of: the noun right before its cue (特岗教师工资
-    多少 → 工资, 培训券面额是多少 → 面额), with a noun right before it that modifies it (孵化基地
-    房租补贴 → 孵化基地, 房租补贴). Empty when no such noun stands there, or when it only says a plan or
-    a result is asked (计划招多少, 完成率)."""
+    """The thing a figure question asks the figure of: the words right after its cue (能拿多少建设
+    补助 → 建设, 补助), else the noun right before it (特岗教师工资多少 → 工资, 培训券面额是多少 → 面额),
+    with a noun right before it that modifies it (孵化基地房租补贴 → 孵化基地, 房租补贴). Empty when
+    no such word stands there, or when it only says a plan or a result is asked (计划招多少, 完成率)."""
     attribute = frame.attribute
     if attribute is None or not set(attribute.kinds) & FIGURE_KINDS or not frame.content:
         return ()
     clause = frame.asking or frame.text
-    starts = [m.start() for cue in attribute.cues for m in cue.finditer(clause)]
-    if not starts:
+    spans = [(m.start(), m.end()) for cue in attribute.cues for m in cue.finditer(clause)]
+    if not spans:
         return ()
-    before = clause[: min(starts)]
+    lexicon = load_lexicon()
+
+    def measures(word: str) -> bool:
+        return not any(p is not None and p.search(word) for p in (lexicon.plan, lexicon.result))
+
+    last = max(end for _, end in spans)
+    after = clause[last:]
+    following = sorted((after.find(w), w) for w in frame.content if w in after and measures(w))
+    # 多少建设补助: what follows a question word is what is counted (not what follows 额度)
+    if following and following[0][0] <= 1 and _QUESTION_WORD_END.search(clause[:last]):
+        return tuple(w for _, w in following[:2])
+    before = clause[: min(start for start, _ in spans)]
     ends = {w: before.rfind(w) + len(w) for w in frame.content if w in before}
     if not ends:
         return ()
     word = max(ends, key=lambda w: (ends[w], len(w)))
-    lexicon = load_lexicon()
-    if len(before) - ends[word] > _MEASURE_GAP or not _is_noun(word):
-        return ()
-    if any(p is not None and p.search(word) for p in (lexicon.plan, lexicon.result)):
+    if len(before) - ends[word] > _MEASURE_GAP or not _is_noun(word) or not measures(word):
         return ()
     start = ends[word] - len(word)
     modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start) and _is_noun(w)), None)
@@ -505,30 +516,47 @@ def _naming_the_measure(
 ) -> List[Tuple[Clause, List[Fact]]]:
     """Facts of ``clauses`` that name what the question measures and answer its attribute (the
     quarterly cap when 一个季度最多多少 is asked), when the facts first chosen name something else."""
-    attribute = frame.attribute
     words = _measured_words(frame)
     chosen = [(c, f) for c in clauses for f in c.facts if not f.city_row
-              and (attribute is None or attribute.answered_by(f.kind, f.say))
-              and _names_measure(words, [(c, [f])], subject_name)]
+              and _names_measure(words, [(c, [f])], subject_name, frame.attribute)]
     return by_clause(chosen[:MAX_FACTS])
 
 
 def _states_measure(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]], subject_name: str) -> bool:
     """Whether the chosen facts state the figure of what the question measures: a figure of the
-    subject itself, or sentences naming the measured word and its modifier (the quota of 特岗教师 is
+    subject itself, or a sentence naming the measured word and its modifier (the quota of 特岗教师 is
     not their 工资)."""
-    return _names_measure(_measured_words(frame), selected, subject_name)
+    return _names_measure(_measured_words(frame), selected, subject_name, frame.attribute)
 
 
 def _names_measure(
     words: Tuple[str, ...], selected: Sequence[Tuple[Clause, Sequence[Fact]]], subject_name: str,
+    attribute: Optional[Attribute],
 ) -> bool:
+    """Whether a fact answering ``attribute`` names the measured word itself, and the facts chosen
+    name its modifier: 贴息比例是多少 is not answered by one sentence naming 贴息 (按规定予以贴息)
+    beside another giving the loan's cap; 孵化基地房租补贴比例 is, by the 60% of 房租费 of the
+    clause whose other sentence says 孵化基地."""
     if not words or coverage(["".join(words)], subject_name) == 1.0:
         return True
+
+    def names(word: str, said: str) -> bool:
+        return coverage([word], said) == 1.0 or coverage([word], subject_name) == 1.0
+
     # a table's heading names what its figures are (各地目标任务安排: 辽源见习岗位任务数)
-    said = "\n".join([c.heading for c, _ in selected]
-                     + [" ".join((f.say, f.quote) + f.keywords) for _, fs in selected for f in fs])
-    return all(coverage([w], said) == 1.0 or coverage([w], subject_name) == 1.0 for w in words)
+    all_said = "\n".join([c.heading for c, _ in selected]
+                          + [" ".join((f.say, f.quote) + f.keywords) for _, fs in selected for f in fs])
+    if not all(names(w, all_said) for w in words):
+        return False
+    head = words[-1]
+    # the figure's own sentence names the word, or the head of the compound (房租补贴's 补贴: 每季度
+    # 最高补贴不超过1万元 beside the sentence on 房租费)
+    heads = (head, head[-2:]) if len(head) >= 4 else (head,)
+    return any(
+        any(names(h, "\n".join((clause.heading, f.say, f.quote) + f.keywords)) for h in heads)
+        for clause, facts in selected for f in facts
+        if attribute is None or attribute.answered_by(f.kind, f.say)
+    )
 
 
 def declined_answer(frame: Optional[Frame], province: Optional[str] = None) -> Answer:

@@ -143,16 +143,28 @@ def _asking_clause(text: str, lexicon: Lexicon) -> str:
     return next((c for c in reversed(clauses) if lexicon.asks(c)), "")
 
 
-def _also_asked(attribute: Optional[Attribute], cued: Tuple[Attribute, ...]) -> Tuple[Attribute, ...]:
+# A cue ending this close before the asked attribute's cue modifies it (最多允许几个人: 最多 says
+# how many people at most, it does not ask an amount).
+_MODIFIER_GAP = 3
+
+
+def _also_asked(attribute: Optional[Attribute], cued: Tuple[Attribute, ...], clause: str) -> Tuple[Attribute, ...]:
     """Other attributes a question may ask besides the one read from its last cue: only between
-    attributes answered by kinds of figure (a head count or an amount). One answered only by what
-    a sentence says (an age, a rate, a contact) is asked for exactly."""
+    attributes answered by kinds of figure (a head count or an amount), and only where their cue
+    stands on its own, not right before the asked one's. One answered only by what a sentence says
+    (an age, a rate, a contact) is asked for exactly."""
     def figure(a: Attribute) -> bool:
         return bool(set(a.kinds) & FIGURE_KINDS)
 
     if attribute is None or not figure(attribute):
         return ()
-    return tuple(a for a in cued if a is not attribute and figure(a) and not a.weak)
+    asked = [m.start() for cue in attribute.cues for m in cue.finditer(clause)]
+
+    def on_its_own(a: Attribute) -> bool:
+        ends = [m.end() for cue in a.cues for m in cue.finditer(clause)]
+        return any(not any(0 <= start - end <= _MODIFIER_GAP for start in asked) for end in ends)
+
+    return tuple(a for a in cued if a is not attribute and figure(a) and not a.weak and on_its_own(a))
 
 
 def _other_questions(text: str, asking: str, content: Tuple[str, ...], lexicon: Lexicon) -> Tuple[str, ...]:
@@ -204,7 +216,7 @@ def _parse_frame(text: str, known_text: str, lexicon: Lexicon) -> Frame:
     return Frame(
         text=text,
         attribute=attribute,
-        also=_also_asked(attribute, lexicon.attributes_in(asking or text)),
+        also=_also_asked(attribute, lexicon.attributes_in(asking or text), asking or text),
         asker=lexicon.asker_of(text),
         content=content,
         details=parse_details(text),

@@ -325,6 +325,9 @@ class ActionAnswerPolicy(BlockingAction):
         else:
             hits = kb.search(text, region.province if region else None)
             answer = answering.search_answer(kb, text, hits, frame)
+        if answer.kind == "unknown" and help_topic and _asks_what_to_do(own):
+            # 待业两年了，有没有政策能帮帮我: the words around the plea are not covered, the plea is
+            answer = answering.topic_answer(kb, help_topic, text, region, replace(own, content=(), asked=()))
         if answer.kind == "unknown":
             record_unanswered(tracker, text, region, answer)
         send(dispatcher, answer)

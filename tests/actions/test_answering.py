@@ -176,3 +176,21 @@ def test_the_fact_that_names_what_is_measured_is_looked_for(kb):
     """一个季度最多多少: the first facts chosen give the monthly share; the quarterly cap names 季度."""
     answer = answering.topic_answer(kb, "incubation", "江西毕业生创业孵化基地物管费补贴一个季度最多多少", JIANGXI)
     assert answer.kind == "policy" and "1万元" in answer.text
+
+
+def test_a_figure_asked_of_a_word_is_stated_by_a_sentence_naming_that_word(kb):
+    """贴息比例是多少: one sentence names 贴息 (按规定予以贴息) and another gives the cap of the loan;
+    neither states the interest subsidy's share, so the question is declined. The word after the
+    question word is what is counted (能拿多少建设补助)."""
+    from actions.frame import parse_frame
+
+    share = answering.topic_answer(kb, "loan", "吉林创业担保贷款财政贴息比例是多少", JILIN)
+    assert share.kind == "unknown" and not share.citations and "20万" not in share.text
+    assert answering._measured_words(parse_frame("返乡入乡创业基地每个能拿多少建设补助", kb.known_text)) == ("建设", "补助")
+    cap = answering.topic_answer(kb, "incubation", "江西孵化基地房租补贴每季度最多是不是1万", JIANGXI)
+    assert cap.kind == "policy" and "1万元" in cap.text  # 补贴 of 房租补贴, in the clause naming 房租费
+
+
+def test_opening_hours_are_not_answered_by_the_hotline_numbers(kb):
+    hours = answering.topic_answer(kb, "hotline", "吉林12333和96885热线的服务时间是几点到几点", JILIN)
+    assert hours.kind == "unknown" and not hours.citations

@@ -133,3 +133,11 @@ def test_a_time_limit_is_a_duration(kb):
     topic, frame = plan(kb, "一个季度顶多补多少", "有没有时间限制", "incubation")
     assert frame.attribute is not None and frame.attribute.id == "duration"
     assert "3年" in answering.topic_answer(kb, topic, frame.text, Region("江西", "江西"), frame).text
+
+
+def test_most_before_a_head_count_says_how_many_at_most_not_an_amount(kb):
+    """最多允许几个人合伙 asks a head count (the documents give none); 最多 modifies 几个人."""
+    frame = parse_frame("江西合伙经营申请创业担保贷款，最多允许几个人合伙", kb.known_text)
+    assert frame.attribute is not None and frame.attribute.id == "quota" and frame.also == ()
+    answer = answering.topic_answer(kb, "loan", frame.text, Region("江西", "江西"), frame)
+    assert answer.kind == "unknown" and "200万" not in answer.text

@@ -123,3 +123,19 @@ def test_saying_one_is_still_out_of_work_after_an_answer_is_not_a_follow_up_on_t
     reply = said(ActionAnswerPolicy(), "实在找不到工作呢", "followup_need_help", after_loan)
     assert "公益性岗位" in reply and "吉人社发〔2022〕21号" in reply and "创业担保贷款" not in reply
     assert "20万" in said(ActionAnswerPolicy(), "那最多能贷多少", "ask_follow_up", after_loan)
+
+
+@pytest.mark.parametrize("text", [
+    "吉林四平的，离校两年多了一直待业，家里压力很大，有没有政策能帮帮我",
+    "长春的，今年刚毕业，投了几十份简历都没回音，有点崩溃，政府那边能提供啥帮助吗",
+])
+def test_a_plea_for_help_wrapped_in_uncovered_words_gets_the_services_not_a_decline(ledger, text):
+    """The words around the plea (压力, 简历, 崩溃) are not in the documents; the plea is. A graduate
+    saying they are out of work and asking for help gets the services that exist, cited."""
+    reply = said(ActionAnswerPolicy(), text, "ask_service_1311", {"region": "吉林"})
+    assert "1311" in reply and "依据：吉" in reply and "抱歉" not in reply
+
+
+def test_out_of_work_and_asking_a_figure_the_documents_lack_is_still_declined(ledger):
+    reply = said(ActionAnswerPolicy(), "我一直待业，失业金每个月能领多少钱", "ask_unemployment_insurance", {"region": "吉林"})
+    assert "抱歉" in reply and "依据" not in reply
