@@ -92,9 +92,13 @@ def find_in_text(text: str) -> List[Region]:
 
 def resolve(entity_values: Iterable[str], text: str) -> Optional[Region]:
     """The place a message is about. Only places actually named in the text outside university
-    names count; a city wins over its own province; among several, the one the NLU tagged as the
-    region entity wins."""
+    names count; a city wins over its own province; places of different provinces: the last one
+    named (我是吉林人，在内蒙古读的大学…内蒙古的贷款能贷多少: the question comes last, where it is
+    asked); among several of one province, the one the NLU tagged as the region entity wins."""
     in_text = find_in_text(text)
+    if len({r.province or r.name for r in in_text}) > 1:
+        last = in_text[-1]
+        in_text = [r for r in in_text if (r.province or r.name) == (last.province or last.name)]
     # 吉林…松原: the city says more than its own province, which it carries.
     cities_of = {r.province for r in in_text if r.name != r.province}
     in_text = [r for r in in_text if r.name != r.province or r.province not in cities_of]

@@ -194,3 +194,9 @@ def test_a_figure_asked_of_a_word_is_stated_by_a_sentence_naming_that_word(kb):
 def test_opening_hours_are_not_answered_by_the_hotline_numbers(kb):
     hours = answering.topic_answer(kb, "hotline", "吉林12333和96885热线的服务时间是几点到几点", JILIN)
     assert hours.kind == "unknown" and not hours.citations
+
+
+def test_a_share_only_said_to_rise_is_not_a_stated_share(kb):
+    """提高…专项招聘高校毕业生的比例 says the share goes up, not what it is: 比例具体是多少 is declined."""
+    answer = answering.topic_answer(kb, "civil_service", "江西事业单位空缺岗位专项招聘高校毕业生的比例具体是多少", JIANGXI)
+    assert answer.kind == "unknown" and not answer.citations

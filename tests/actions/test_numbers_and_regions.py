@@ -66,5 +66,14 @@ def test_a_city_wins_over_its_own_province():
     # 吉林…松原: the city row is asked for; the city carries the province
     assert resolve(["吉林"], "吉林2022年见习万岗计划里 松原组织见习人员指标是多少人").name == "松原"
     assert resolve([], "吉林省长春市的见习补贴").name == "长春"
-    # a city of another province does not hide the province named first
-    assert resolve([], "江西人在长春创业").name == "江西"
+    # places of two provinces: the last named, where the asker does what is asked about (a loan
+    # for a business in 长春 is Jilin's)
+    assert resolve([], "江西人在长春创业").name == "长春"
+
+
+def test_places_of_different_provinces_the_last_named_is_asked_about():
+    """The question comes last: 吉林人 who studied in 内蒙古 asking about 内蒙古's loan is asking about
+    内蒙古 (not covered), and a mother telling of 南昌 and 上海 before asking of 江西 asks of 江西."""
+    assert resolve([], "我是吉林人，在内蒙古读的大学，内蒙古的创业担保贷款能贷多少").province is None
+    assert resolve([], "闺女在南昌毕业，在上海干了两个月又回来了，江西这边合伙创业能贷多少").province == "江西"
+    assert resolve([], "吉林的，松原那边见习补贴咋算").name == "松原"
