@@ -6,7 +6,7 @@ rasa_sdk actions in ``actions/policy_actions.py`` only wire them to the tracker.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import functools
 import math
 import re
@@ -181,6 +181,16 @@ def best_fact_match(clauses: Sequence[Clause], question: str) -> float:
     """The score of the fact among ``clauses`` that fits ``question`` best (0 when none does)."""
     question_tokens = frozenset(tokens(question))
     return max((_matches(f, question, question_tokens) for c in clauses for f in c.facts if not _local(f)), default=0.0)
+
+
+def _city_without_row(clauses: Sequence[Clause], question: str, city: Optional[str]) -> bool:
+    """Whether the question asks for what a table's city rows hold (指标, 任务数) of a city that
+    has no row there (公主岭 is not among the 市州 listed): the province's total is not its figure."""
+    if not city:
+        return False
+    rows = [f for c in clauses for f in c.facts if f.city_row]
+    without_city = question.replace(city, "")
+    return bool(rows) and not any(f.is_row_of(city) for f in rows) and any(_matches(f, without_city) for f in rows)
 
 
 def _local(fact: Fact) -> bool:
@@ -596,7 +606,7 @@ def province_answer(
     if _asks_only_a_reference(frame) and not computed.lines:
         return declined_answer(frame, province)
     focus = focus_clauses(clauses, frame)
-    if not focus and not computed.lines:
+    if (not focus or _city_without_row(focus, question, city)) and not computed.lines:
         return declined_answer(frame, province)
     selected = select_facts(focus or clauses, question, city, topic, topic_name, frame.attribute)
     if not computed.lines:
@@ -609,6 +619,9 @@ def province_answer(
             selected = _naming_the_measure(focus or clauses, frame, topic_name)
         if not selected or _other_year(frame, selected) or not _states_measure(frame, selected, topic_name):
             return declined_answer(frame, province)
+        other_side = load_lexicon().contradiction(frame.text, " ".join(f.say for _, fs in selected for f in fs))
+        if attribute is not None and attribute.asks_a_figure and other_side:  # 大型企业…返还比例: 60% is the SMEs'
+            return declined_answer(replace(frame, content=(other_side,) + frame.content), province)
         selected = _with_other_questions(selected, focus or clauses, frame, topic, topic_name)
         computed = rules.compute_on_selected([(c, f) for c, fs in selected for f in fs], details, frame.text)
     cited = by_clause(computed.used, selected)

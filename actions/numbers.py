@@ -56,18 +56,25 @@ class QuestionDetails:
 
 
 _PEOPLE = r"(?:个人|个|位|名|人)"
-_TOGETHER = r"(?:一起|共同|合伙|合作|搭伙|联合|合办|创业|干|开|办|搞)"
+# The people themselves counted (俩同学, 三个朋友, 8 people): read when no head count by 人 is given.
+_FELLOWS = r"(?:(?:个|位|名)?(?:同学|朋友|室友|伙伴|老乡|同事|兄弟|姐妹|股东)|\s*(?:people|persons|partners|founders)\b)"
+_TOGETHER = r"(?:一起|共同|合伙|合作|搭伙|联合|合办|创业|干|开|办|搞|\s*partner)"
 _PARTNERS = [
     re.compile(_NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:的)?\s*" + _TOGETHER),
     re.compile(r"(?:合伙人?|股东)(?:有|共|一共|总共)?\s*" + _NUM + r"\s*(?:个|位|名)?"),
     re.compile(r"(?:我们|咱们|我们这|俺们)\s*(?:是|有|一共|总共|一共是)?\s*" + _NUM + r"\s*" + _PEOPLE),
     re.compile(r"(?:我们|咱们|俺们)\s*" + _NUM + r"\s*(?:合伙|一起|合作)"),
+    re.compile(r"(?:我们|咱们|俺们|咱)\s*([俩仨])"),  # 我们仨在吉林合伙创业
     re.compile(_NUM + r"\s*(?:个)?(?:人|位)(?:的)?(?:团队|合伙)"),
     re.compile(_NUM + r"\s*" + _PEOPLE + r"[^，。,.？?]{0,6}?(?:合伙|一起|合作|搭伙|联合)"),
     re.compile(r"^(?:那|那么)?\s*(?:换成|如果是|要是|假如|如果|若是)?\s*" + _NUM + r"\s*" + _PEOPLE + r"(?:人)?\s*(?:呢|的话|合伙)"),
 ]
 # 我跟室友俩人 counts the asker in already; 我和两个同学 does not.
 _WITH_OTHERS = re.compile(r"(?:我|本人)(?:和|跟|与|带着|加上)\s*" + _NUM + r"\s*(?:个|位|名)\s*(?:同学|朋友|室友|伙伴|人|老乡|同事)")
+# 想和两个朋友一起搞 (the asker said earlier): the others, plus the asker.
+_WITH_FELLOWS = re.compile(r"(?:和|跟|与|带着|加上)\s*" + _NUM + _FELLOWS + r"[^，。,.？?]{0,6}?" + _TOGETHER)
+# 俩同学合伙开公司, 8 people partnership: the people counted are the partners.
+_FELLOWS_TOGETHER = re.compile(_NUM + _FELLOWS + r"[^，。,.？?]{0,6}?" + _TOGETHER)
 _AMOUNT = re.compile(_NUM + r"\s*万")
 # 每人想贷60万总共240万: the total named after 总共/一共/合计 is the amount asked.
 _TOTAL_AMOUNT = re.compile(r"(?:总共|一共|合计|加起来|总额)\s*(?:是|要|想|贷|借)?\s*" + _NUM + r"\s*万")
@@ -146,10 +153,10 @@ def _contract_years(text: str) -> Optional[float]:
 
 
 def _partners(text: str) -> Optional[float]:
-    with_others = _first([_WITH_OTHERS], text)
+    with_others = _first([_WITH_OTHERS, _WITH_FELLOWS], text)
     if with_others:
         return with_others + 1
-    return _first(_PARTNERS, text)
+    return _first(_PARTNERS + [_FELLOWS_TOGETHER], text)
 
 
 def parse_details(text: str) -> QuestionDetails:

@@ -71,6 +71,9 @@ class Lexicon:
     person_request: Optional[Pattern[str]] = None
     # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
     kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
+    # Qualifiers that exclude each other (大型企业 / 中小微企业): a figure stated for one side does not
+    # answer a question that names the other.
+    exclusive: Tuple[Tuple[Tuple[str, ...], ...], ...] = ()
     # A question about a document itself (its number, date, issuer or title): `document.cues`
     # always ask it; `document.dated` (哪天发的) only with one of `document.nouns` (通知, 措施) named.
     document_cues: Optional[Pattern[str]] = None
@@ -104,6 +107,16 @@ class Lexicon:
     def asks_for_a_person(self, text: str) -> bool:
         """转人工, 我要人工客服: a request to talk to a person, not a question about whom to contact."""
         return self.person_request is not None and self.person_request.search(text) is not None
+
+    def contradiction(self, question: str, stated: str) -> Optional[str]:
+        """The qualifier the question names when ``stated`` qualifies its figures by the other side
+        of an exclusive pair (我们是大型企业 against 中小微企业返还比例提高到60%), else None."""
+        for group in self.exclusive:
+            named = {i: w for i, side in enumerate(group) for w in side if w in question}
+            said = {i for i, side in enumerate(group) if any(w in stated for w in side)}
+            if len(named) == 1 and said and not said & set(named):
+                return next(iter(named.values()))
+        return None
 
     def says_out_of_work(self, text: str) -> bool:
         return any(cue.search(text) for cue in self.out_of_work)
@@ -217,6 +230,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
         ),
+        exclusive=tuple(tuple(tuple(map(str, side)) for side in group) for group in data.get("exclusive") or ()),
         **_document_patterns(data.get("document") or {}),
     )
 

@@ -200,3 +200,20 @@ def test_a_share_only_said_to_rise_is_not_a_stated_share(kb):
     """提高…专项招聘高校毕业生的比例 says the share goes up, not what it is: 比例具体是多少 is declined."""
     answer = answering.topic_answer(kb, "civil_service", "江西事业单位空缺岗位专项招聘高校毕业生的比例具体是多少", JIANGXI)
     assert answer.kind == "unknown" and not answer.citations
+
+
+def test_a_city_missing_from_a_table_is_not_given_the_provinces_total(kb):
+    """公主岭 has no row among the 市州 of the internship table: its quota is not the province's."""
+    missing = answering.topic_answer(kb, "internship", "吉林公主岭市2022年就业见习岗位募集指标是多少个", lookup("公主岭"))
+    assert missing.kind == "unknown" and not missing.citations and "10000" not in missing.text
+    listed = answering.topic_answer(kb, "internship", "辽源组织见习人员指标是多少人", lookup("辽源"))
+    assert listed.kind == "policy" and "150人" in listed.text
+
+
+def test_a_figure_stated_for_the_other_kind_of_enterprise_is_declined(kb):
+    """The 60% return is stated for 中小微企业: a large enterprise asking is told the documents do not
+    give its rate, and a small one gets the 60%."""
+    large = answering.topic_answer(kb, "employer_incentives", "我们是吉林的大型企业，失业保险稳岗返还比例是多少", JILIN)
+    assert large.kind == "unknown" and not large.citations and "大型企业" in large.text
+    small = answering.topic_answer(kb, "employer_incentives", "我们是小微企业，失业保险稳岗返还比例是多少", JILIN)
+    assert small.kind == "policy" and "60%" in small.text

@@ -20,6 +20,11 @@ JIANGXI = Region("江西", "江西")
     ("我和两个同学合伙", 3),
     ("那五个人呢", 5),
     ("一个人创业能贷多少", None),
+    ("我们仨在吉林合伙创业", 3),
+    ("吉林俩同学合伙开公司", 2),
+    ("8 people partnership in Jilin", 8),
+    ("我自己其实想和两个朋友一起搞个小加工厂", 3),  # the asker and the two friends
+    ("招了3个20岁的失业青年见习", None),
 ])
 def test_people_in_a_partnership(text, partners):
     assert parse_details(text).partners == partners
