@@ -71,6 +71,8 @@ def resolve_region(tracker: Tracker) -> Optional[Region]:
     slot = tracker.get_slot("region")
     if slot:
         region = lookup(slot)
+        if region is not None and region.province and load_lexicon().names_whole_province(message.get("text") or ""):
+            return Region(region.province, region.province)  # 全省一共呢 after a city's figure
         if region is not None:
             return region
     metadata = message.get("metadata") or {}
@@ -224,6 +226,14 @@ def plan_question(
         if frame.bare and previous is not None:
             return subject, replace(previous, details=frame.details.merged_over(previous.details))
         topic, follows_up = subject, True
+    if (
+        previous is not None and subject and topic != subject and not frame.content and previous.content
+        and frame.attribute is not None and not frame.attribute.document_wide
+    ):  # 2022年全省一共发了多少 after 扩岗补助, heard as a results question: asked of 扩岗补助
+        named = replace(frame, text="".join(previous.content) + "，" + frame.text, content=previous.content)
+        chosen = plan_or_result_topic(kb, choose_topic(kb, topic, named, province, False), named, province)
+        if chosen is not None and chosen != subject:
+            return chosen, replace(named, details=frame.details.merged_over(previous.details))
     chosen = plan_or_result_topic(kb, choose_topic(kb, topic, frame, province, follows_up), frame, province)
     if previous is not None and chosen == subject:
         details = frame.details.merged_over(previous.details)

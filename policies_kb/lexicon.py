@@ -74,6 +74,7 @@ class Lexicon:
     # Qualifiers that exclude each other (大型企业 / 中小微企业): a figure stated for one side does not
     # answer a question that names the other.
     exclusive: Tuple[Tuple[Tuple[str, ...], ...], ...] = ()
+    whole_province: Optional[Pattern[str]] = None
     # A question about a document itself (its number, date, issuer or title): `document.cues`
     # always ask it; `document.dated` (哪天发的) only with one of `document.nouns` (通知, 措施) named.
     document_cues: Optional[Pattern[str]] = None
@@ -107,6 +108,10 @@ class Lexicon:
     def asks_for_a_person(self, text: str) -> bool:
         """转人工, 我要人工客服: a request to talk to a person, not a question about whom to contact."""
         return self.person_request is not None and self.person_request.search(text) is not None
+
+    def names_whole_province(self, text: str) -> bool:
+        """全省一共呢: the province as a whole, not the city the conversation was about."""
+        return bool(self.whole_province and self.whole_province.search(text))
 
     def contradiction(self, question: str, stated: str) -> Optional[str]:
         """The qualifier the question names when ``stated`` qualifies its figures by the other side
@@ -230,6 +235,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
         ),
+        whole_province=re.compile(str(data["whole_province"])) if data.get("whole_province") else None,
         exclusive=tuple(tuple(tuple(map(str, side)) for side in group) for group in data.get("exclusive") or ()),
         **_document_patterns(data.get("document") or {}),
     )

@@ -141,3 +141,14 @@ def test_most_before_a_head_count_says_how_many_at_most_not_an_amount(kb):
     assert frame.attribute is not None and frame.attribute.id == "quota" and frame.also == ()
     answer = answering.topic_answer(kb, "loan", frame.text, Region("江西", "江西"), frame)
     assert answer.kind == "unknown" and "200万" not in answer.text
+
+
+def test_a_follow_up_naming_nothing_heard_as_another_topic_is_asked_of_what_came_before(kb):
+    """2022年全省一共发了多少 after 一次性扩岗补助: the report's figure of 扩岗补助, not its first
+    sentences; 全省建了多少家 after 实训中心 likewise (建了多少 asks a result)."""
+    previous = parse_frame("企业招高校毕业生，在吉林有一次性扩岗补助吗", kb.known_text)
+    frame = parse_frame("2022年全省一共发了多少", kb.known_text)
+    topic, asked = plan_question(kb, "ask_results_2022", frame, "employer_incentives", previous, "吉林")
+    answer = answering.topic_answer(kb, topic, asked.text, Region("吉林", "吉林"), asked)
+    assert topic == "results_2022" and "2696.1万元" in answer.text
+

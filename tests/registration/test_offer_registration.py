@@ -139,3 +139,10 @@ def test_a_plea_for_help_wrapped_in_uncovered_words_gets_the_services_not_a_decl
 def test_out_of_work_and_asking_a_figure_the_documents_lack_is_still_declined(ledger):
     reply = said(ActionAnswerPolicy(), "我一直待业，失业金每个月能领多少钱", "ask_unemployment_insurance", {"region": "吉林"})
     assert "抱歉" in reply and "依据" not in reply
+
+
+def test_the_whole_province_after_a_citys_figure(ledger):
+    """全省一共呢 after 吉林市's internship quota asks the province's."""
+    reply = said(ActionAnswerPolicy(), "全省一共呢", "ask_follow_up",
+                 {"region": "吉林市", "subject": "internship", "last_question": "吉林市见习岗位募集指标是多少"})
+    assert "10000" in reply and "吉林市就业见习岗位" not in reply
