@@ -15,16 +15,16 @@ NLU_TESTS = PROJECT_DIR / "tests" / "nlu"
 STORIES = PROJECT_DIR / "tests" / "stories"
 # Floors on the held-out split written blind (tests/nlu, issues 12 and 14). The registration part was
 # re-made in session 7 (141 lines from the issue's categories, bare places labelled inform_region);
-# its place lines also count for inform_region in the policy group. Measured once on the model
-# `jiuye train` makes from this data (session 8: gesture emoji read as words, a negated-assent
-# pattern): policy intents 0.9518, all intents 0.9299, registration 0.8891 (bench/RESULTS.md). A
-# seventh NLU round reached 0.9303 for registration but broke consent in the forgiving
-# conversations and was reverted (bench/RESULTS.md "Round seven"). Issue 14's 0.95 for
-# registration is NOT met; the floors sit just under what is measured so that a regression fails.
-# They are not the target.
+# its place lines also count for inform_region in the policy group. Measured on the model `jiuye
+# train` makes from this data (NLU round 7, relanded in session 10; bench/RESULTS.md "Round
+# eight"): policy intents 0.9637, all intents 0.9433, registration 0.9238. Training is repeatable
+# on one machine (seed 42: two trainings gave identical reports) but not across machines: the same
+# data gave policy 0.9518 on one machine and 0.9480 in CI on another, so each floor sits about
+# 0.013 under the measurement. Issue 14's 0.95 for registration is NOT met; the floors catch a
+# regression, they are not the target.
 MIN_MACRO_F1 = 0.95
-MIN_ALL_INTENTS_F1 = 0.92
-MIN_REGISTRATION_F1 = 0.88
+MIN_ALL_INTENTS_F1 = 0.93
+MIN_REGISTRATION_F1 = 0.91
 
 
 def test_nlu_training_data_and_held_out_split_do_not_overlap():
