@@ -362,6 +362,19 @@ _NO = re.compile(r"不同意|不愿意|拒绝|不提供|不给|不要|不行|不
 _YES = re.compile(r"同意|可以|好的|^好|^行|没问题|愿意|^是|^嗯|^对|^确认|^确定|^ok|^yes", re.IGNORECASE)
 
 
+# A whole message that is nothing but a yes or a no (可以, 行吧, 不同意。): the answer to a yes-no
+# question of the form, whatever intent the classifier heard in it (算了 and 不要 are left to the
+# cancel rules).
+_BARE_YES_NO = re.compile(
+    r"^(?:同意|可以|好的?|行|没问题|愿意|是的?|嗯+|对|确认|确定|ok|okay|yes"
+    r"|不同意|不愿意|不行|不可以|不|否|no)"
+    r"[的啊呀吧哦呢了滴嘞]?[\s。.!！~～,，]*$", re.IGNORECASE)
+
+
+def is_bare_yes_no(text: str) -> bool:
+    return bool(_BARE_YES_NO.match((text or "").strip()))
+
+
 def parse_yes_no(text: str, intent: str = "") -> Optional[bool]:
     """True / False for a yes-no answer (intent first, then words), None when it is neither."""
     if intent == "affirm":

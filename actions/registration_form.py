@@ -130,6 +130,22 @@ class ValidateRegistrationForm(FormValidationAction):
     def validate_reg_name(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._field(f.NAME, value, dispatcher, tracker)
 
+    def _bare_answer(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
+        """The latest message as the answer to the yes-no question ``slot`` when it is nothing but
+        a yes or a no: the slot's mapping skips messages classified as thanks, greetings or
+        questions, and a model trained on another machine once heard 可以 that way, which left the
+        consent question unanswerable."""
+        text = (tracker.latest_message or {}).get("text") or ""
+        if tracker.get_slot("requested_slot") == slot and tracker.get_slot(slot) is None and f.is_bare_yes_no(text):
+            return {slot: text}
+        return {}
+
+    def extract_reg_id_consent(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._bare_answer(f.CONSENT, tracker)
+
+    def extract_reg_confirm(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._bare_answer(f.CONFIRM, tracker)
+
     @off_the_loop
     def validate_reg_id_consent(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value is None or isinstance(value, bool):

@@ -241,3 +241,25 @@ def test_after_quoting_the_consent_text_the_consent_question_is_asked_on_its_own
     asked = prompt_for(f.CONSENT, make_tracker(text="为什么要身份证号", intent="ask_why_id"))
     assert asked == PROMPTS[f.CONSENT].splitlines()[-1] and "同意" in asked
     assert prompt_for(f.CONSENT, make_tracker(text="李明")) == PROMPTS[f.CONSENT]
+
+
+@pytest.mark.parametrize("slot,text,intent,expected", [
+    (f.CONSENT, "可以", "thank", True),       # a classifier that heard a thank-you
+    (f.CONSENT, "行吧。", "greet", True),
+    (f.CONSENT, "不同意", "ask_rights", False),
+    (f.CONFIRM, "确认！", "thank", True),
+])
+def test_a_bare_yes_or_no_answers_the_question_whatever_intent_was_heard(domain, ledger, slot, text, intent, expected):
+    """The slot mapping skips thanks, greetings and questions; a message that is only a yes or a no
+    is still the answer (a model trained on another machine heard 可以 as something else)."""
+    slots = {f.NAME: "张三"} if slot == f.CONSENT else {}
+    tracker = make_tracker(slots, text=text, intent=intent, requested_slot=slot)
+    events = asyncio.run(FORM.run(CollectingDispatcher(), tracker, domain))
+    values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert values[slot] is expected
+
+
+@pytest.mark.parametrize("text", ["可以问个问题吗", "谢谢", "算了", "为什么要身份证"])
+def test_other_messages_at_a_yes_no_question_are_not_taken_as_its_answer(text):
+    tracker = make_tracker({f.NAME: "张三"}, text=text, intent="thank", requested_slot=f.CONSENT)
+    assert FORM.extract_reg_id_consent(CollectingDispatcher(), tracker, {}) == {}
