@@ -562,11 +562,37 @@ def _names_measure(
     # the figure's own sentence names the word, or the head of the compound (房租补贴's 补贴: 每季度
     # 最高补贴不超过1万元 beside the sentence on 房租费)
     heads = (head, head[-2:]) if len(head) >= 4 else (head,)
+
+    def states(clause: Clause, fact: Fact) -> bool:
+        if attribute is not None and fact.kind not in attribute.kinds and not any(
+            names(h, part) or not _figure_of_a_noun(attribute, part) for part in attribute.evidenced_parts(fact.say)
+            for h in heads
+        ):  # 见习期满留用率达到50%以上，并与留用人员签订1年以上劳动合同: the 1年 is the contract's term
+            return False
+        return any(names(h, "\n".join((clause.heading, fact.say, fact.quote) + fact.keywords)) for h in heads)
+
     return any(
-        any(names(h, "\n".join((clause.heading, f.say, f.quote) + f.keywords)) for h in heads)
-        for clause, facts in selected for f in facts
+        states(clause, f) for clause, facts in selected for f in facts
         if attribute is None or attribute.answered_by(f.kind, f.say)
     )
+
+
+_AFTER_FIGURE = re.compile(r"^(?:及?以上|及?以下|以内|左右|多)?的?")
+
+
+def _figure_of_a_noun(attribute: Attribute, part: str) -> bool:
+    """Whether the figure ``attribute``'s evidence finds in ``part`` is followed by the noun it
+    measures (签订1年以上劳动合同: a term of 劳动合同), rather than ending the part (比去年增加81%)."""
+    import jieba.posseg
+
+    found = attribute.evidence.search(part) if attribute.evidence is not None else None
+    if found is None:
+        return False
+    rest = part[found.end():]
+    rest = rest[_AFTER_FIGURE.match(rest).end():]  # type: ignore[union-attr]
+    words = jieba.posseg.lcut(rest[:8]) if rest else []
+    # jieba tags 劳动合同 an idiom (l)
+    return bool(words) and (words[0].flag.startswith("n") or words[0].flag in ("vn", "l")) and len(words[0].word) >= 2
 
 
 def declined_answer(frame: Optional[Frame], province: Optional[str] = None) -> Answer:

@@ -50,6 +50,12 @@ class Attribute:
             return False
         return kind in self.kinds or bool(self.evidence and self.evidence.search(say))
 
+    def evidenced_parts(self, say: str) -> List[str]:
+        """The parts of a sentence (between commas and semicolons) where this attribute's evidence
+        stands."""
+        parts = re.split(r"[，,；;。]", say)
+        return [p for p in parts if self.evidence is not None and self.evidence.search(p)]
+
 
 @dataclass(frozen=True)
 class Lexicon:

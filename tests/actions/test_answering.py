@@ -191,6 +191,19 @@ def test_a_figure_asked_of_a_word_is_stated_by_a_sentence_naming_that_word(kb):
     assert cap.kind == "policy" and "1万元" in cap.text  # 补贴 of 房租补贴, in the clause naming 房租费
 
 
+def test_a_term_is_the_one_of_the_noun_it_stands_before(kb):
+    """见习期是几个月: 签订1年以上劳动合同 gives the contract's term, not the internship's, and 剩余期限
+    见习补贴 names no term at all: declined. 剩余期限 in a question is the subsidy's name, not a
+    question about a term; a figure ending its part (比去年增加81%) is still the subject's."""
+    from actions.frame import parse_frame
+
+    term = answering.topic_answer(kb, "internship", "吉林就业见习一般见习期是几个月", JILIN)
+    assert term.kind == "unknown" and not term.citations
+    assert parse_frame("剩余期限的见习补贴还给不给", kb.known_text).attribute is None
+    rise = answering.topic_answer(kb, "internship", "吉林2022年就业见习岗位比去年增加了百分之多少", JILIN)
+    assert rise.kind == "policy" and "81%" in rise.text
+
+
 def test_opening_hours_are_not_answered_by_the_hotline_numbers(kb):
     hours = answering.topic_answer(kb, "hotline", "吉林12333和96885热线的服务时间是几点到几点", JILIN)
     assert hours.kind == "unknown" and not hours.citations
