@@ -521,22 +521,49 @@ def _measured_words(frame: Frame) -> Tuple[str, ...]:
     return (modifier, word) if modifier else (word,)
 
 
+# 哪家银行, 什么编制: the word after a which-word is the thing the answer must name.
+_WHICH = re.compile(r"(?:哪|什么|啥|何)(?:一?家|一?个|些|几个|几家|几所|所|种|类|样的?)?")
+
+
+def _which_words(frame: Frame, known_text: str) -> Tuple[str, ...]:
+    """The thing a which-question asks to be named (在哪家银行办 → 银行, 安排什么编制 → 编制): a content
+    word right after 哪/什么 that the documents use somewhere (叫什么名字, 哪些方向 ask for the
+    thing itself) and that is not part of an attribute's own cue (有什么补贴 asks an amount, 哪些材料
+    the papers: their attributes check those)."""
+    clause = frame.asking or frame.text
+    cued = [(m.start(), m.end()) for a in load_lexicon().attributes for cue in a.cues for m in cue.finditer(clause)]
+    found = []
+    for m in _WHICH.finditer(clause):
+        word = next((w for w in frame.content if clause.startswith(w, m.end())), None)
+        if word is not None and word in known_text and not any(start < m.end() + len(word) and m.end() < end for start, end in cued):
+            found.append(word)
+    return tuple(found[-1:])
+
+
+def _asked_words(frame: Frame, known_text: str) -> Tuple[str, ...]:
+    """What the answer's sentence must name: the measured word of a figure question, else the
+    thing a which-question asks for."""
+    return _measured_words(frame) or _which_words(frame, known_text)
+
+
 def _naming_the_measure(
-    clauses: Sequence[Clause], frame: Frame, subject_name: str,
+    clauses: Sequence[Clause], frame: Frame, subject_name: str, known_text: str,
 ) -> List[Tuple[Clause, List[Fact]]]:
     """Facts of ``clauses`` that name what the question measures and answer its attribute (the
     quarterly cap when 一个季度最多多少 is asked), when the facts first chosen name something else."""
-    words = _measured_words(frame)
+    words = _asked_words(frame, known_text)
     chosen = [(c, f) for c in clauses for f in c.facts if not f.city_row
               and _names_measure(words, [(c, [f])], subject_name, frame.attribute)]
     return by_clause(chosen[:MAX_FACTS])
 
 
-def _states_measure(frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]], subject_name: str) -> bool:
+def _states_measure(
+    frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]], subject_name: str, known_text: str,
+) -> bool:
     """Whether the chosen facts state the figure of what the question measures: a figure of the
     subject itself, or a sentence naming the measured word and its modifier (the quota of 特岗教师 is
     not their 工资)."""
-    return _names_measure(_measured_words(frame), selected, subject_name, frame.attribute)
+    return _names_measure(_asked_words(frame, known_text), selected, subject_name, frame.attribute)
 
 
 def _names_measure(
@@ -641,9 +668,9 @@ def province_answer(
             selected = answer_attribute(kb, province, focus, clauses, question, topic, frame)
             if not selected:
                 return declined_answer(frame, province)
-        if not _states_measure(frame, selected, topic_name):  # 一个季度最多多少: the fact that names 季度
-            selected = _naming_the_measure(focus or clauses, frame, topic_name)
-        if not selected or _other_year(frame, selected) or not _states_measure(frame, selected, topic_name):
+        if not _states_measure(frame, selected, topic_name, kb.known_text):  # 一个季度最多多少: the fact naming 季度
+            selected = _naming_the_measure(focus or clauses, frame, topic_name, kb.known_text)
+        if not selected or _other_year(frame, selected) or not _states_measure(frame, selected, topic_name, kb.known_text):
             return declined_answer(frame, province)
         other_side = load_lexicon().contradiction(frame.text, " ".join(f.say for _, fs in selected for f in fs))
         if attribute is not None and attribute.asks_a_figure and other_side:  # 大型企业…返还比例: 60% is the SMEs'

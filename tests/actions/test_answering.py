@@ -204,6 +204,18 @@ def test_a_term_is_the_one_of_the_noun_it_stands_before(kb):
     assert rise.kind == "policy" and "81%" in rise.text
 
 
+def test_a_which_question_is_answered_only_by_a_sentence_naming_what_it_asks_for(kb):
+    """在哪家银行办理: no sentence names a bank (可申请创业担保贷款 is not where); declined without the
+    loan's cap. 叫什么名字 asks for the thing itself, which the documents never call a 名字."""
+    from actions.frame import parse_frame
+
+    bank = answering.topic_answer(kb, "loan", "吉林创业担保贷款具体在哪家银行办理？", JILIN)
+    assert bank.kind == "unknown" and not bank.citations and "20万" not in bank.text
+    assert answering._which_words(parse_frame("在哪家银行办理创业担保贷款", kb.known_text), kb.known_text) == ("银行",)
+    name = answering.topic_answer(kb, "internship", "江西的见习计划叫什么名字", JIANGXI)
+    assert name.kind == "policy" and "三年百万" in name.text
+
+
 def test_opening_hours_are_not_answered_by_the_hotline_numbers(kb):
     hours = answering.topic_answer(kb, "hotline", "吉林12333和96885热线的服务时间是几点到几点", JILIN)
     assert hours.kind == "unknown" and not hours.citations
