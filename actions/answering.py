@@ -481,7 +481,8 @@ def _is_noun(word: str) -> bool:
     import jieba.posseg
 
     ensure_dictionary()
-    if word in policy_terms():
+    # policy terms are nouns, and so is a word heading one (补助, tagged a verb, heads 扩岗补助)
+    if word in policy_terms() or any(t.endswith(word) for t in policy_terms()):
         return True
     return any(p.flag.startswith("n") or p.flag in ("vn", "x") for p in jieba.posseg.lcut(word))
 

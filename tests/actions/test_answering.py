@@ -187,6 +187,10 @@ def test_a_figure_asked_of_a_word_is_stated_by_a_sentence_naming_that_word(kb):
     share = answering.topic_answer(kb, "loan", "吉林创业担保贷款财政贴息比例是多少", JILIN)
     assert share.kind == "unknown" and not share.citations and "20万" not in share.text
     assert answering._measured_words(parse_frame("返乡入乡创业基地每个能拿多少建设补助", kb.known_text)) == ("建设", "补助")
+    # 补助 is tagged a verb by jieba; it heads policy terms (扩岗补助), so it is what is measured
+    assert answering._measured_words(parse_frame("实训中心给的生活补助一个月多少钱", kb.known_text)) == ("生活", "补助")
+    allowance = answering.topic_answer(kb, "service_1311", "吉林实训中心给毕业生的生活补助一个月多少钱", JILIN)
+    assert allowance.kind == "unknown" and not allowance.citations
     cap = answering.topic_answer(kb, "incubation", "江西孵化基地房租补贴每季度最多是不是1万", JIANGXI)
     assert cap.kind == "policy" and "1万元" in cap.text  # 补贴 of 房租补贴, in the clause naming 房租费
 
