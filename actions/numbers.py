@@ -98,7 +98,8 @@ _YEARS = [
 _JUST_GRADUATED = re.compile(r"刚毕业|应届|今年毕业|还没毕业|即将毕业")
 _AGE = re.compile(_NUM + r"\s*(?:岁|周岁)")
 _INTERNS = re.compile(_NUM + r"\s*(?:个|名|位)?\s*(?:见习生|见习人员|实习生|见习)")
-_INTERNS_BEFORE_KEPT = re.compile(_NUM + r"\s*(?:个|名|位)?人?\s*[，,]?\s*(?:期满)?\s*(?:留了|留下|留用|只留|留)")
+# 10个人我们只留了4个: a few words (who kept them, 只) may stand between the two counts
+_INTERNS_BEFORE_KEPT = re.compile(_NUM + r"\s*(?:个|名|位)?人?\s*[，,]?\s*(?:期满)?[^\d，,。？?]{0,4}?(?:留了|留下|留用|只留|留)")
 _RETAINED = re.compile(r"(?:留用|留下|留了|留下来|转正|签了|留)\s*(?:了)?\s*" + _NUM + r"\s*(?:个|名|位|人)")
 _RATE = re.compile(r"留用率\s*(?:是|有|达到|为)?\s*(\d+(?:\.\d+)?)\s*%")
 _CONTRACT = re.compile(r"(?:签|签了|签订)\s*(?:了)?\s*(半年|" + _NUM + r"\s*(?:年|个月))\s*(?:的)?\s*(?:劳动)?合同")

@@ -157,6 +157,9 @@ def test_retention_bonus_only_above_the_rate(kb):
     assert "不能" in refused and "2000" not in refused.split("不能")[1][:5]
     short = "".join(rules.compute(clauses, parse_details("只签了半年合同")).lines)
     assert short.startswith("不能")
+    # who kept them may stand between the two counts
+    few = "".join(rules.compute(clauses, parse_details("见习期满10个人我们只留了4个，能拿带教补贴吗")).lines)
+    assert "4 ÷ 10 = 40%" in few and "不能" in few and "8000" not in few
 
 
 def test_rules_name_facts_that_exist(kb):
