@@ -13,7 +13,7 @@ import re
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from actions import rules
-from actions.frame import Frame, coverage, parse_frame
+from actions.frame import Frame, clauses_of, coverage, parse_frame
 from actions.numbers import QuestionDetails
 from policies_kb.kb import KnowledgeBase, clause_text
 from policies_kb.lexicon import FIGURE_KINDS, Attribute, load_lexicon
@@ -496,6 +496,10 @@ def _measured_words(frame: Frame) -> Tuple[str, ...]:
     if attribute is None or not set(attribute.kinds) & FIGURE_KINDS or not frame.content:
         return ()
     clause = frame.asking or frame.text
+    if not any(w in clause for w in frame.content):
+        # 见习期是几个月，最长多久: the clause before asks the same and names what it is of
+        clause = next((c for c in reversed(clauses_of(frame.text[: frame.text.rfind(clause)]))
+                       if attribute.matches(c) and any(w in c for w in frame.content)), clause)
     spans = [(m.start(), m.end()) for cue in attribute.cues for m in cue.finditer(clause)]
     if not spans:
         return ()

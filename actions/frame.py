@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import FrozenSet, Iterable, Optional, Tuple
+from typing import FrozenSet, Iterable, List, Optional, Tuple
 
 from actions.numbers import QuestionDetails, parse_details
 from policies_kb.lexicon import FIGURE_KINDS, Attribute, Lexicon, load_lexicon
@@ -137,9 +137,14 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
 _CLAUSES = re.compile(r"[，。,.；;？?！!\s]+")
 
 
+def clauses_of(text: str) -> List[str]:
+    """The clauses of a message, split at punctuation and spaces."""
+    return [c for c in _CLAUSES.split(text) if c]
+
+
 def _asking_clause(text: str, lexicon: Lexicon) -> str:
     """The last clause that asks something (an attribute cue, a question word or mark)."""
-    clauses = [c for c in _CLAUSES.split(text) if c]
+    clauses = clauses_of(text)
     return next((c for c in reversed(clauses) if lexicon.asks(c)), "")
 
 
@@ -172,7 +177,7 @@ def _other_questions(text: str, asking: str, content: Tuple[str, ...], lexicon: 
     marks = lexicon.question_marks
     if not asking or marks is None:
         return ()
-    clauses = [c for c in _CLAUSES.split(text) if c and c != asking]
+    clauses = [c for c in clauses_of(text) if c != asking]
     return tuple(c for c in clauses if marks.search(c) and any(w in c for w in content))
 
 
@@ -182,7 +187,7 @@ def _asked_attribute(text: str, asking: str, content: Tuple[str, ...], lexicon: 
     if any(w in asking for w in content):
         return lexicon.attribute_of(asking)
     marks = lexicon.question_marks
-    earlier = [c for c in _CLAUSES.split(text) if c and c != asking and marks is not None and marks.search(c)]
+    earlier = [c for c in clauses_of(text) if c != asking and marks is not None and marks.search(c)]
     for clause in [asking] + earlier[::-1]:
         attribute = lexicon.attribute_of(clause)
         if attribute is not None:

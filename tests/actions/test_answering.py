@@ -203,6 +203,9 @@ def test_a_term_is_the_one_of_the_noun_it_stands_before(kb):
 
     term = answering.topic_answer(kb, "internship", "吉林就业见习一般见习期是几个月", JILIN)
     assert term.kind == "unknown" and not term.citations
+    # the asking clause names nothing; the clause before asks the same and names the 见习期
+    again = answering.topic_answer(kb, "internship", "吉林就业见习期一般是几个月，最长多久？", JILIN)
+    assert again.kind == "unknown" and not again.citations
     assert parse_frame("剩余期限的见习补贴还给不给", kb.known_text).attribute is None
     rise = answering.topic_answer(kb, "internship", "吉林2022年就业见习岗位比去年增加了百分之多少", JILIN)
     assert rise.kind == "policy" and "81%" in rise.text
