@@ -100,6 +100,8 @@ _AGE = re.compile(_NUM + r"\s*(?:岁|周岁)")
 _INTERNS = re.compile(_NUM + r"\s*(?:个|名|位)?\s*(?:见习生|见习人员|实习生|见习)")
 # 10个人我们只留了4个: a few words (who kept them, 只) may stand between the two counts
 _INTERNS_BEFORE_KEPT = re.compile(_NUM + r"\s*(?:个|名|位)?人?\s*[，,]?\s*(?:期满)?[^\d，,。？?]{0,4}?(?:留了|留下|留用|只留|留)")
+# 招了3个20岁的失业青年见习: the interns a unit took on, counted where they were hired
+_INTERNS_TAKEN = re.compile(r"(?:招了|招收了?|吸纳了?|接收了?|录用了?|收了)\s*" + _NUM + r"\s*(?:个|名|位)[^，,。？?]{0,12}?见习")
 _RETAINED = re.compile(r"(?:留用|留下|留了|留下来|转正|签了|留)\s*(?:了)?\s*" + _NUM + r"\s*(?:个|名|位|人)")
 _RATE = re.compile(r"留用率\s*(?:是|有|达到|为)?\s*(\d+(?:\.\d+)?)\s*%")
 _CONTRACT = re.compile(r"(?:签|签了|签订)\s*(?:了)?\s*(半年|" + _NUM + r"\s*(?:年|个月))\s*(?:的)?\s*(?:劳动)?合同")
@@ -169,7 +171,7 @@ def parse_details(text: str) -> QuestionDetails:
     if years is None and _JUST_GRADUATED.search(text):
         years = 0.0
     age = _first([_AGE], text)
-    interns = _first([_INTERNS, _INTERNS_BEFORE_KEPT], text)
+    interns = _first([_INTERNS, _INTERNS_BEFORE_KEPT, _INTERNS_TAKEN], text)
     retained = _first([_RETAINED], text)
     rate = _first([_RATE], text)
     monthly = _monthly_costs(text)

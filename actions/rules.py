@@ -38,6 +38,8 @@ class Rule:
         cue = self.params.get("cue")
         if cue is not None:
             given.append(re.search(str(cue), question) is not None)
+        # details that must not be given (the graduates' standard is not the unemployed youth's)
+        needed += [getattr(details, name, None) in (None, False) for name in self.params.get("unless") or ()]  # type: ignore[union-attr]
         about = self.params.get("about")  # what the question must be about (生活补贴, not 见习补贴)
         if about is not None:
             needed.append(re.search(str(about), question) is not None)
@@ -226,15 +228,34 @@ def _percent_uplift(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, q
     ], [rate])
 
 
+def _for_each_intern(d: QuestionDetails, each_yuan: float) -> List[str]:
+    """The line for all the interns a unit took on (招了3个), when more than one."""
+    n = d.interns
+    if not n or n < 2 or d.retained is not None:
+        return []
+    return [f"{n}人合计：{_money(each_yuan)} × {n} = {_money(each_yuan * n)}。"]
+
+
 def _percent_of_base(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
     """A subsidy set as a percentage of a standard the asker gives (当地最低工资1880 × 60%)."""
     rate = _find(clauses, rule.params["rate"])
     if rate is None or not d.base_amount_yuan:
         return None
     pct = float(rate[1].value or 0)
+    each = d.base_amount_yuan * pct / 100
     return Computed([
-        f"按您说的标准计算：{fmt(d.base_amount_yuan)}元 × {fmt(pct)}% = {_money(d.base_amount_yuan * pct / 100)}。"
-    ], [rate])
+        f"按您说的标准计算：{fmt(d.base_amount_yuan)}元 × {fmt(pct)}% = {_money(each)}。"
+    ] + _for_each_intern(d, each), [rate])
+
+
+def _base_as_standard(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:
+    """A subsidy given at a standard the asker states (按照当地最低工资标准给予: 1880元 a month); the
+    rule's `says` names whom the standard is for, as its fact does."""
+    standard = _find(clauses, rule.params["standard"])
+    if standard is None or not d.base_amount_yuan:
+        return None
+    says = str(rule.params["says"]).format(base=_money(d.base_amount_yuan))
+    return Computed([says] + _for_each_intern(d, d.base_amount_yuan), [standard])
 
 
 def _value(fact: Fact) -> float:
@@ -320,6 +341,7 @@ KINDS: Dict[str, Callable[[Rule, Sequence[Clause], QuestionDetails, str], Option
     "bonus_above_threshold": _bonus_above_threshold,
     "percent_uplift": _percent_uplift,
     "percent_of_base": _percent_of_base,
+    "base_as_standard": _base_as_standard,
     "arithmetic": _arithmetic,
     "named_sum": _named_sum,
 }

@@ -274,7 +274,8 @@ def test_percent_of_a_standard_the_asker_gives_for_what_the_question_is_about(kb
     question = "见习单位自己给见习生发生活补贴 当地最低工资1900的话 至少发多少"
     assert "1900元 × 60% = 1140元" in "".join(rules.compute(clauses, parse_details(question), question).lines)
     other = "当地最低工资1900的话 见习补贴给单位多少"
-    assert not rules.compute(clauses, parse_details(other), other).lines
+    subsidy = "".join(rules.compute(clauses, parse_details(other), other).lines)
+    assert "1140" not in subsidy and "高校毕业生见习的，每人每月1900元" in subsidy  # the subsidy, not the allowance
 
 
 def test_amounts_in_words_need_a_place_value_or_a_unit():
@@ -340,3 +341,16 @@ def test_papers_to_bring_are_asked_for_and_not_guessed(kb, topic, question):
     assert frame.attribute.id == "materials"
     answer = answering.topic_answer(kb, topic, question, JILIN, frame)
     assert answer.kind == "unknown" and not answer.citations
+
+
+def test_an_internship_subsidy_is_computed_for_every_intern_taken_on(kb):
+    """招了3个失业青年见习: 60% of the minimum wage the asker gives, times three; graduates get the
+    minimum wage itself (按照当地最低工资标准给予), times two."""
+    clauses = kb.clauses_for("internship", "吉林")
+    def computed(question: str) -> str:
+        return "".join(rules.compute(clauses, parse_details(question), question).lines)
+
+    youth = computed("吉林招了3个20岁的失业青年见习，最低工资按1900算，单位每月见习补贴一共多少")
+    assert "1900元 × 60% = 1140元" in youth and "1140元 × 3 = 3420元" in youth
+    graduates = computed("招了2个离校一年的大学生见习，当地最低工资1880元，单位每月能拿多少见习补贴")
+    assert "每人每月1880元" in graduates and "1880元 × 2 = 3760元" in graduates and "60%" not in graduates
