@@ -228,6 +228,9 @@ def _attribute_fit(attribute: Attribute, fact: Fact) -> float:
     return 1.0 if attribute.evidence is not None and attribute.evidence.search(fact.say) else 0.5
 
 
+_CAP = re.compile(r"最高|不超过|上限|封顶")
+
+
 def select_facts(
     clauses: Sequence[Clause], question: str, city: Optional[str] = None, topic: Optional[str] = None,
     subject_name: str = "", attribute: Optional[Attribute] = None,
@@ -272,6 +275,12 @@ def select_facts(
             continue
         if f.kind == "condition" or c.ref not in has_amount:
             chosen.append((c, f))
+    # a share of a cost comes with the cap its clause puts on it (60% of the rent, at most 1万元 a
+    # quarter): asked how much, the share alone overstates what is paid
+    if attribute is not None and "amount" in attribute.kinds:
+        shares = {c.ref for c, f in chosen if f.kind == "percent"}
+        chosen += [(c, f) for c, f in all_facts if c.ref in shares and (c, f) not in chosen
+                   and f.kind == "amount" and not f.city and _CAP.search(f.say)]
     return by_clause(chosen)
 
 

@@ -223,6 +223,13 @@ def test_a_which_question_is_answered_only_by_a_sentence_naming_what_it_asks_for
     assert name.kind == "policy" and "三年百万" in name.text
 
 
+def test_a_share_of_a_cost_comes_with_its_cap(kb):
+    """物管费卫生费能补多少: 60% of the costs, and at most 1万元 a quarter — the share alone would
+    overstate what is paid."""
+    answer = answering.topic_answer(kb, "incubation", "我们是江西毕业生创业的公司 入驻孵化基地 物管费卫生费能补多少", JIANGXI)
+    assert answer.kind == "policy" and "60%" in answer.text and "1万元" in answer.text
+
+
 def test_opening_hours_are_not_answered_by_the_hotline_numbers(kb):
     hours = answering.topic_answer(kb, "hotline", "吉林12333和96885热线的服务时间是几点到几点", JILIN)
     assert hours.kind == "unknown" and not hours.citations
