@@ -250,18 +250,39 @@ def plan_question(
 
 
 def _asks_what_to_do(frame: Frame) -> bool:
-    """Asks nothing in particular, or how to go on (实在找不到工作呢, 还没找到工作怎么办)."""
-    return frame.attribute is None or frame.attribute.id == "procedure"
+    """Asks nothing in particular, or how to go on (实在找不到工作呢, 还没找到工作怎么办), or ends
+    asking what there is after an earlier clause's question (这边怎么算，有啥扶持)."""
+    attribute = frame.attribute
+    return attribute is None or attribute.id == "procedure" or _ends_asking_what_there_is(frame)
 
 
-def out_of_work_topic(kb: KnowledgeBase, text: str, province: Optional[str] = None) -> Optional[str]:
+def _ends_asking_what_there_is(frame: Frame) -> bool:
+    return bool(frame.asking) and frame.attribute is not None and not frame.attribute.matches(frame.asking)
+
+
+def _plea(frame: Frame) -> Frame:
+    """An out-of-work plea asked of the services: no words of its own, and no attribute when its
+    last clause asks what there is."""
+    attribute = None if _ends_asking_what_there_is(frame) else frame.attribute
+    return replace(frame, content=(), asked=(), attribute=attribute)
+
+
+def out_of_work_topic(
+    kb: KnowledgeBase, text: str, province: Optional[str] = None, details: Optional[QuestionDetails] = None,
+) -> Optional[str]:
     """The services for graduates out of work (the lexicon's ``out_of_work_topics``, the first the
     province has) when a message says someone is out of work and asks what there is, naming
-    nothing in particular (我家孩子毕业还没工作，人社能提供啥服务)."""
+    nothing in particular (我家孩子毕业还没工作，人社能提供啥服务). Out of work two years after
+    leaving, the support for 就业困难 graduates comes first where the province's documents say so."""
     lexicon = load_lexicon()
     if not (lexicon.asks(text) and lexicon.says_out_of_work(text)):
         return None
     topics = [t for t in lexicon.out_of_work_topics if t in kb.topics]
+    years = details.years_since_graduation if details is not None else None
+    if lexicon.out_of_work_long is not None and years is not None:
+        least, long_topic, stated = lexicon.out_of_work_long
+        if years >= least and any(stated.search(f.say) for c in kb.clauses_for(long_topic, province) for f in c.facts):
+            topics.insert(0, long_topic)
     return next((t for t in topics if kb.clauses_for(t, province)), None)
 
 
@@ -310,14 +331,14 @@ class ActionAnswerPolicy(BlockingAction):
         own = frame
         topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
         situation = load_lexicon().out_of_work_phrases(text)
-        help_topic = out_of_work_topic(kb, text, province) if situation else None
+        help_topic = out_of_work_topic(kb, text, province, own.details) if situation else None
         if situation and frame.content and all(any(w in p for p in situation) for w in frame.content):
             # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
             frame = replace(frame, content=(), asked=())
             topic = help_topic or topic
         elif help_topic and not own.content and _asks_what_to_do(own):
             # 实在找不到工作呢 after an answer on loans: the asker's situation, not a follow-up on loans
-            topic, frame = help_topic, own
+            topic, frame = help_topic, _plea(own)
         elif topic is None and not frame.content:  # 还没找到工作，我该怎么办
             topic = help_topic
         if region is not None and not region.covered:
@@ -337,7 +358,7 @@ class ActionAnswerPolicy(BlockingAction):
             answer = answering.search_answer(kb, text, hits, frame)
         if answer.kind == "unknown" and help_topic and _asks_what_to_do(own):
             # 待业两年了，有没有政策能帮帮我: the words around the plea are not covered, the plea is
-            answer = answering.topic_answer(kb, help_topic, text, region, replace(own, content=(), asked=()))
+            answer = answering.topic_answer(kb, help_topic, text, region, _plea(own))
         if answer.kind == "unknown":
             record_unanswered(tracker, text, region, answer)
         send(dispatcher, answer)

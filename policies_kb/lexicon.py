@@ -5,7 +5,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Pattern, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Pattern, Tuple
 
 import yaml
 
@@ -74,6 +74,9 @@ class Lexicon:
     # province's documents have).
     out_of_work: Tuple[Pattern[str], ...] = ()
     out_of_work_topics: Tuple[str, ...] = ()
+    # (years, topic, stated): out of work that long after leaving school, the topic whose facts
+    # state that window (就业困难) answers first
+    out_of_work_long: Optional[Tuple[float, str, Pattern[str]]] = None
     person_request: Optional[Pattern[str]] = None
     # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
     kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
@@ -210,6 +213,12 @@ def _check(data: dict) -> None:
             raise ValueError(f"{LEXICON_FILE.name}: attribute {entry!r} needs id, cues and kinds or evidence")
 
 
+def _long_out_of_work(entry: Any) -> Optional[Tuple[float, str, Pattern[str]]]:
+    if not entry:
+        return None
+    return float(entry["years"]), str(entry["topic"]), re.compile(str(entry["stated"]))
+
+
 @functools.lru_cache(maxsize=2)
 def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -236,6 +245,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         plan=re.compile(data["plan"]) if data.get("plan") else None,
         out_of_work=tuple(re.compile(str(cue)) for cue in data.get("out_of_work") or ()),
         out_of_work_topics=tuple(map(str, data.get("out_of_work_topics") or ())),
+        out_of_work_long=_long_out_of_work(data.get("out_of_work_long")),
         person_request=re.compile(str(data["person_request"])) if data.get("person_request") else None,
         result=re.compile(data["result"]) if data.get("result") else None,
         kinds=tuple(

@@ -59,6 +59,18 @@ def test_someone_out_of_work_asking_what_there_is_gets_the_services_for_them(kb)
     assert out_of_work_topic(kb, "人社能提供啥服务") is None
 
 
+def test_out_of_work_two_years_after_leaving_gets_the_support_for_hardship_where_documents_say_so(kb):
+    """吉就组〔2022〕2号 puts graduates out of work 2 years after leaving among 就业困难 people; Jiangxi's
+    documents say nothing of the kind, so its plea gets the usual services."""
+    from actions.numbers import parse_details
+    from actions.policy_actions import out_of_work_topic
+
+    text = "孩子毕业两年多了还没工作 吉林这边怎么算 有啥扶持"
+    assert out_of_work_topic(kb, text, "吉林", parse_details(text)) == "hardship_support"
+    assert out_of_work_topic(kb, "孩子毕业半年了还没工作 有啥扶持", "吉林", parse_details("毕业半年了")) == "service_1311"
+    assert out_of_work_topic(kb, text, "江西", parse_details(text)) != "hardship_support"
+
+
 def test_a_plan_is_answered_from_the_plan_and_a_result_from_the_report(kb):
     """2022年计划…多少 asks the 2022 plan (吉就组〔2022〕2号), not the 2023 report of what was done;
     去年毕业 says when someone graduated, not that results are asked."""
