@@ -125,15 +125,16 @@ def test_saying_one_is_still_out_of_work_after_an_answer_is_not_a_follow_up_on_t
     assert "20万" in said(ActionAnswerPolicy(), "那最多能贷多少", "ask_follow_up", after_loan)
 
 
-@pytest.mark.parametrize("text", [
-    "吉林四平的，离校两年多了一直待业，家里压力很大，有没有政策能帮帮我",
-    "长春的，今年刚毕业，投了几十份简历都没回音，有点崩溃，政府那边能提供啥帮助吗",
+@pytest.mark.parametrize("text,services", [
+    # two years after leaving: 吉就组〔2022〕2号 counts them among 就业困难 graduates
+    ("吉林四平的，离校两年多了一直待业，家里压力很大，有没有政策能帮帮我", "就业困难"),
+    ("长春的，今年刚毕业，投了几十份简历都没回音，有点崩溃，政府那边能提供啥帮助吗", "1311"),
 ])
-def test_a_plea_for_help_wrapped_in_uncovered_words_gets_the_services_not_a_decline(ledger, text):
+def test_a_plea_for_help_wrapped_in_uncovered_words_gets_the_services_not_a_decline(ledger, text, services):
     """The words around the plea (压力, 简历, 崩溃) are not in the documents; the plea is. A graduate
     saying they are out of work and asking for help gets the services that exist, cited."""
     reply = said(ActionAnswerPolicy(), text, "ask_service_1311", {"region": "吉林"})
-    assert "1311" in reply and "依据：吉" in reply and "抱歉" not in reply
+    assert services in reply and "依据：吉" in reply and "抱歉" not in reply
 
 
 def test_out_of_work_and_asking_a_figure_the_documents_lack_is_still_declined(ledger):
