@@ -92,7 +92,7 @@ _MORE_COSTS = re.compile(r"(?:房租|租金|物业费|物管费|物业|水电费
 # 原来培训补贴1000元: what the standard is of may stand between 原来 and the figure.
 _BASE = re.compile(r"(?:原本|原来|本来|标准是|原标准|基础标准|最低工资(?:标准)?)[^\d，。,；;？?]{0,8}?(?:是|为)?\s*" + _YUAN)
 _YEARS = [
-    re.compile(r"(?:毕业|离校)(?:了|已经)?\s*" + _NUM + r"\s*(?:年|个年头)"),
+    re.compile(r"(?:毕业|离校|读完书|念完书|从学校出来)(?:回来|回家|出来)?(?:了|已经)?\s*" + _NUM + r"\s*(?:年|个年头)"),
     re.compile(_NUM + r"\s*年(?:前|了)?\s*(?:毕业|离校)"),
 ]
 _JUST_GRADUATED = re.compile(r"刚毕业|应届|今年毕业|还没毕业|即将毕业")

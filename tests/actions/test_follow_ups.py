@@ -69,6 +69,9 @@ def test_out_of_work_two_years_after_leaving_gets_the_support_for_hardship_where
     assert out_of_work_topic(kb, text, "吉林", parse_details(text)) == "hardship_support"
     assert out_of_work_topic(kb, "孩子毕业半年了还没工作 有啥扶持", "吉林", parse_details("毕业半年了")) == "service_1311"
     assert out_of_work_topic(kb, text, "江西", parse_details(text)) != "hardship_support"
+    # back home two years after school; what the child studied describes them, it is not asked about
+    assert parse_details("孩子在吉林读完书回来两年多了还没工作").years_since_graduation == 2
+    assert parse_frame("我家孩子大专毕业两年半了还在家待着，吉林有啥说法没", kb.known_text).content == ()
 
 
 def test_a_plan_is_answered_from_the_plan_and_a_result_from_the_report(kb):
