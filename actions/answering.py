@@ -485,13 +485,14 @@ _MEASURE_GAP = 6
 _QUESTION_WORD_END = re.compile(r"(多少|几)[个项种类]?$")
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_noun(word: str) -> bool:
     """A noun by jieba's tags; the policy terms (贴息, tagged a verb by jieba) are all nouns."""
     import jieba.posseg
 
     ensure_dictionary()
     # policy terms are nouns, and so is a word heading one (补助, tagged a verb, heads 扩岗补助)
-    if word in policy_terms() or any(t.endswith(word) for t in policy_terms()):
+    if any(t.endswith(word) for t in policy_terms()):
         return True
     return any(p.flag.startswith("n") or p.flag in ("vn", "x") for p in jieba.posseg.lcut(word))
 
@@ -545,12 +546,13 @@ def _which_words(frame: Frame, known_text: str) -> Tuple[str, ...]:
     thing itself) and that is not part of an attribute's own cue (有什么补贴 asks an amount, 哪些材料
     the papers: their attributes check those)."""
     clause = frame.asking or frame.text
+    following = ((m.end(), next((w for w in frame.content if clause.startswith(w, m.end())), ""))
+                 for m in _WHICH.finditer(clause))
+    after = [(end, w) for end, w in following if w and w in known_text]
+    if not after:  # the attributes' cues are only looked at when a which-word is followed by a word
+        return ()
     cued = [(m.start(), m.end()) for a in load_lexicon().attributes for cue in a.cues for m in cue.finditer(clause)]
-    found = []
-    for m in _WHICH.finditer(clause):
-        word = next((w for w in frame.content if clause.startswith(w, m.end())), None)
-        if word is not None and word in known_text and not any(start < m.end() + len(word) and m.end() < end for start, end in cued):
-            found.append(word)
+    found = [w for end, w in after if not any(start < end + len(w) and end < stop for start, stop in cued)]
     return tuple(found[-1:])
 
 
@@ -561,23 +563,14 @@ def _asked_words(frame: Frame, known_text: str) -> Tuple[str, ...]:
 
 
 def _naming_the_measure(
-    clauses: Sequence[Clause], frame: Frame, subject_name: str, known_text: str,
+    clauses: Sequence[Clause], words: Tuple[str, ...], subject_name: str, attribute: Optional[Attribute],
 ) -> List[Tuple[Clause, List[Fact]]]:
-    """Facts of ``clauses`` that name what the question measures and answer its attribute (the
-    quarterly cap when 一个季度最多多少 is asked), when the facts first chosen name something else."""
-    words = _asked_words(frame, known_text)
+    """Facts of ``clauses`` that name what the question measures (``words``) and answer its
+    attribute (the quarterly cap when 一个季度最多多少 is asked), when the facts first chosen name
+    something else."""
     chosen = [(c, f) for c in clauses for f in c.facts if not f.city_row
-              and _names_measure(words, [(c, [f])], subject_name, frame.attribute)]
+              and _names_measure(words, [(c, [f])], subject_name, attribute)]
     return by_clause(chosen[:MAX_FACTS])
-
-
-def _states_measure(
-    frame: Frame, selected: Sequence[Tuple[Clause, Sequence[Fact]]], subject_name: str, known_text: str,
-) -> bool:
-    """Whether the chosen facts state the figure of what the question measures: a figure of the
-    subject itself, or a sentence naming the measured word and its modifier (the quota of 特岗教师 is
-    not their 工资)."""
-    return _names_measure(_asked_words(frame, known_text), selected, subject_name, frame.attribute)
 
 
 def _names_measure(
@@ -626,6 +619,7 @@ def _figure_of_a_noun(attribute: Attribute, part: str) -> bool:
     measures (签订1年以上劳动合同: a term of 劳动合同), rather than ending the part (比去年增加81%)."""
     import jieba.posseg
 
+    ensure_dictionary()
     found = attribute.evidence.search(part) if attribute.evidence is not None else None
     if found is None:
         return False
@@ -682,9 +676,12 @@ def province_answer(
             selected = answer_attribute(kb, province, focus, clauses, question, topic, frame)
             if not selected:
                 return declined_answer(frame, province)
-        if not _states_measure(frame, selected, topic_name, kb.known_text):  # 一个季度最多多少: the fact naming 季度
-            selected = _naming_the_measure(focus or clauses, frame, topic_name, kb.known_text)
-        if not selected or _other_year(frame, selected) or not _states_measure(frame, selected, topic_name, kb.known_text):
+        # the chosen facts must state the figure of what is measured (the quota of 特岗教师 is not
+        # their 工资); else the facts naming it (一个季度最多多少: the one naming 季度)
+        asked = _asked_words(frame, kb.known_text)
+        if not _names_measure(asked, selected, topic_name, attribute):
+            selected = _naming_the_measure(focus or clauses, asked, topic_name, attribute)
+        if not selected or _other_year(frame, selected) or not _names_measure(asked, selected, topic_name, attribute):
             return declined_answer(frame, province)
         other_side = load_lexicon().contradiction(frame.text, " ".join(f.say for _, fs in selected for f in fs))
         if attribute is not None and attribute.asks_a_figure and other_side:  # 大型企业…返还比例: 60% is the SMEs'
