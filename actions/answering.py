@@ -444,6 +444,9 @@ def _question_coverage(frame: Frame, text: str) -> float:
     referenced = load_lexicon().referenced_only
     named = [w for w in frame.content if not any(w in r for r in referenced if r in frame.text)]
     words = named or list(frame.content)
+    # Nor can a story told before what is asked about (寻思回屯里整个养殖场，听说有那个创业担保贷款，
+    # 一个人最多能贷多少), in words the documents never use.
+    words = [w for w in words if w not in frame.story] or words
     whole = coverage(words, text)
     asked = [w for w in frame.asked if w in words]
     return max(whole, coverage(asked, text)) if asked else whole

@@ -40,6 +40,8 @@ class Frame:
     # Content words of the clause that asks (the last one with a question cue): context told before
     # it (想回抚州开个工作室，她一个人能贷多少) cannot make the documents fail to cover the question.
     asked: Tuple[str, ...] = ()
+    # Words of a story told before what is asked about, which the documents never use (see _story).
+    story: Tuple[str, ...] = ()
     # Other attributes the asking clause has cues for (合伙开店最多能贷多少钱 几个人一起的那种 asks an
     # amount, though its last cue is a head count): a fact answering one of them answers it too.
     also: Tuple[Attribute, ...] = ()
@@ -195,6 +197,21 @@ def _asked_attribute(text: str, asking: str, content: Tuple[str, ...], lexicon: 
     return None
 
 
+def _story(text: str, asking: str, content: Tuple[str, ...], known_text: str) -> Tuple[str, ...]:
+    """When the asking clause names nothing of its own (一个人最多能贷多少钱啊) and a clause before it
+    does (听说有那个创业担保贷款), the words told further back that the documents never use (寻思,
+    屯里, 养殖场): a story around the question, not what it asks about."""
+    if not asking or asking == text or any(w in asking for w in content):
+        return ()
+    clauses = clauses_of(text)
+    last = len(clauses) - 1 - clauses[::-1].index(asking) if asking in clauses else 0
+    for clause in reversed(clauses[:last]):
+        named = [w for w in content if w in clause]
+        if named:
+            return tuple(w for w in content if w not in named and coverage([w], known_text) < 1.0)
+    return ()
+
+
 def parse_frame(text: str, known_text: str, lexicon: Optional[Lexicon] = None) -> Frame:
     """The frame of ``text``. With the default lexicon, frames are cached: one turn reads the
     message, the previous question and (for out-of-scope messages) the message again, and jieba's
@@ -227,6 +244,7 @@ def _parse_frame(text: str, known_text: str, lexicon: Lexicon) -> Frame:
         details=parse_details(text),
         years=tuple(int(y) for y in _YEAR.findall(text)),
         asked=tuple(w for w in content if w in asking) if asking != text else (),
+        story=_story(text, asking, content, known_text),
         other_questions=_other_questions(text, asking, content, lexicon),
         asking=asking,
     )

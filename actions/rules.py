@@ -403,10 +403,26 @@ def _from_sentence(rule: Rule, selected: Sequence[FactRef], question: str) -> Op
     return None
 
 
+def _sentence_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Optional[Computed]:
+    """The sum of the figures of one unit a chosen fact's sentence lists (至少提供1次职业指导、3次
+    岗位推介、1次技能培训和1次就业见习机会: 1 + 3 + 1 + 1 = 6次), each shown with what it counts."""
+    unit = str(rule.params["unit"])
+    item = re.compile(rf"(\d+)\s*{re.escape(unit)}((?:(?![和及与])[\u4e00-\u9fff]){{0,6}})")
+    for clause, fact in selected:
+        items = item.findall(fact.say)
+        if len(items) < 2:
+            continue
+        total = sum(int(n) for n, _ in items)
+        parts = " + ".join(f"{n}{unit}{what}" for n, what in items)
+        return Computed([f"合计：{parts} = {total}{unit}。"], [(clause, fact)])
+    return None
+
+
 # Rules computed over the facts chosen to answer the question, not over a province's clauses.
 ON_SELECTED: Dict[str, Callable[[Rule, Sequence[FactRef], str], Optional[Computed]]] = {
     "selected_sum": _selected_sum,
     "from_sentence": _from_sentence,
+    "sentence_sum": _sentence_sum,
 }
 
 

@@ -100,6 +100,21 @@ def test_context_before_the_asking_clause_cannot_make_a_question_uncovered(kb):
     assert answer.kind == "policy" and "30万" in answer.text
 
 
+def test_a_story_told_before_what_is_asked_about_cannot_make_it_uncovered(kb):
+    """The asking clause names nothing; the clause before it names the loan; the words further back
+    that the documents never use are a story. Words they do use (离校) still count."""
+    text = "俺是长春一个大专毕业的 寻思回屯里整个养殖场 听说有那个创业担保贷款 一个人最多能贷多少钱啊"
+    frame = parse_frame(text, kb.known_text)
+    assert {"寻思", "屯里", "养殖场"} <= set(frame.story) and "创业担保贷款" not in frame.story
+    answer = answering.topic_answer(kb, "loan", frame.text, lookup("吉林"), frame)
+    assert answer.kind == "policy" and "20万" in answer.text
+    kept = parse_frame("俺娃在吉林，离校一年了还没工作，想开个小店，有啥补贴不？", kb.known_text)
+    assert "离校" not in kept.story
+    # the story's own question is still declined: nothing before it names a covered subject
+    declined = parse_frame("我想了解人才公寓 寻思去住 怎么申请", kb.known_text)
+    assert answering.topic_coverage(kb, "loan", declined, "吉林") < answering.COVERAGE_MIN
+
+
 def test_the_asking_clause_is_the_last_that_asks_with_or_without_an_attribute_cue(kb):
     frame = parse_frame("我们是吉林的一家餐馆，疫情影响挺大，社保费能缓一缓吗", kb.known_text)
     assert frame.asked == ("社保费",) and "餐馆" in frame.content
@@ -147,6 +162,15 @@ def test_share_of_monthly_costs_within_the_quarterly_cap(kb):
     assert "1.44万元" in capped and "每季度可补1万元" in capped
     total = "".join(rules.compute(kb.clauses_for("incubation", "江西"), parse_details("加起来最多补多少")).lines)
     assert "累计最多12万元" in total
+
+
+def test_times_listed_in_one_sentence_are_summed_when_asked_together(kb):
+    clause = next(c for c in kb.clauses_for("service_1311", "吉林") if "1次职业指导" in c.text)
+    selected = [(clause, f) for f in clause.facts if "1次职业指导" in f.say]
+    question = "1311×N服务加起来至少给提供几次"
+    computed = rules.compute_on_selected(selected, parse_details(question), question)
+    assert computed.lines == ["合计：1次职业指导 + 3次岗位推介 + 1次技能培训 + 1次就业见习机会 = 6次。"]
+    assert not rules.compute_on_selected(selected, parse_details("1311×N是啥"), "1311×N是啥").lines
 
 
 def test_retention_bonus_only_above_the_rate(kb):

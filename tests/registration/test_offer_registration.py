@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.policy_actions import ActionAnswerPolicy
 from actions.registration_actions import ActionRegistrationSubmit
+from policies_kb.normalize import normalize
 from tests.registration.conftest import make_tracker
 from tests.registration.test_actions import filled
 
@@ -32,6 +33,23 @@ def responses(text: str, intent: str = "ask_service_1311", sender: str = "cli:te
 ])
 def test_a_graduate_out_of_work_without_registration_is_offered_it_after_the_answer(ledger, text):
     assert responses(text)[-1] == OFFER
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("刚被公司辞了 也是大学毕业的 吉林的 人社这块能帮啥", "nlu_fallback"),
+    ("刚被公司裁了，去年毕业的，人在吉林，现在该咋办啊", "inform_region"),
+    ("在江西 大学毕业了冇找到事做 天天窝在屋里 么子办咯", "nlu_fallback"),
+])
+def test_losing_a_job_or_sitting_at_home_in_everyday_words_gets_the_services_not_a_place_noted(ledger, text, intent):
+    """A plea that names a province is not a bare place given (好的，已记下您在吉林省): it is answered
+    with the services the province's documents state, then registration is offered. The text is
+    normalised as every channel does (么子办 → 怎么办)."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text=normalize(text), intent=intent, active=False)
+    asyncio.run(ActionAnswerPolicy().run(dispatcher, tracker, {}))
+    first = dispatcher.messages[0]["text"]
+    assert "已记下" not in first and "依据：" in first and ("1311" in first or "登记" in first)
+    assert dispatcher.messages[-1].get("response") == OFFER
 
 
 @pytest.mark.parametrize("text, intent", [
