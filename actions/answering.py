@@ -18,7 +18,7 @@ from actions.numbers import QuestionDetails
 from policies_kb.kb import KnowledgeBase, clause_text
 from policies_kb.lexicon import FIGURE_KINDS, Attribute, load_lexicon
 from policies_kb.model import Clause, Document, Fact
-from policies_kb.regions import Region
+from policies_kb.regions import Region, lookup
 from policies_kb.search import Hit
 from policies_kb.text import ensure_dictionary, policy_terms, tokens
 
@@ -257,7 +257,10 @@ def select_facts(
     # A city's rows answer only questions about what they hold (指标, 名额), not every question
     # that names the city; the city name itself is not evidence.
     without_city = question.replace(city, "") if city else question
-    chosen: List[Tuple[Clause, Fact]] = rows if any(_matches(f, without_city) for _, f in rows) else []
+    # words shared with the row's sentence count as for any fact (岗位募集任务 and 岗位募集指标 share
+    # 岗位, 募集), place names excepted (四平 in 四平见习补贴 is not what the rows hold)
+    row_tokens = frozenset(t for t in tokens(without_city) if lookup(t) is None) if rows else frozenset()
+    chosen: List[Tuple[Clause, Fact]] = rows if any(_matches(f, without_city, row_tokens) for _, f in rows) else []
     for pool in pools:
         if not chosen:
             chosen = _keyword_hits(pool, question, subject_name, attribute)

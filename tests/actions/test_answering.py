@@ -71,6 +71,15 @@ def test_city_quota_is_answered_for_that_city(kb):
     assert "4500" in a.text and "附件1" in a.text
 
 
+def test_a_city_row_is_found_by_the_words_it_shares_not_only_by_its_keywords(kb):
+    """岗位募集任务 is no keyword of the rows, but shares 岗位, 募集 with 四平市就业见习岗位募集指标; a
+    question naming the city and asking something else (见习补贴) does not get the rows."""
+    a = answering.topic_answer(kb, "internship", "我是四平市人社局的，2022年见习万岗计划给我们分的岗位募集任务是多少个", lookup("四平"))
+    assert "700个" in a.text and "附件1" in a.text and "1万个" not in a.text
+    other = answering.topic_answer(kb, "internship", "四平见习补贴多少", lookup("四平"))
+    assert "700" not in other.text and "最低工资" in other.text
+
+
 def test_internship_subsidy_states_conditions(kb):
     a = answering.topic_answer(kb, "internship", "见习补贴标准是什么", JILIN)
     assert "最低工资" in a.text and "离校2年内" in a.text
