@@ -80,6 +80,15 @@ def test_a_city_row_is_found_by_the_words_it_shares_not_only_by_its_keywords(kb)
     assert "700" not in other.text and "最低工资" in other.text
 
 
+def test_a_review_period_is_not_the_internships_term(kb):
+    """The documents give no internship term: 最长能见习多久 is declined, not answered with the 15
+    working days the review of an application takes; asked of the review, those days answer it."""
+    term = answering.topic_answer(kb, "internship", "吉林就业见习一般见习几个月 最长能见习多久", JILIN)
+    assert term.kind == "unknown" and not term.citations
+    review = answering.topic_answer(kb, "internship", "单位提交了就业见习申请 人社那边多少天之内给审核意见", JILIN)
+    assert "15个工作日" in review.text and "吉人社联〔2022〕79号" in review.text
+
+
 def test_internship_subsidy_states_conditions(kb):
     a = answering.topic_answer(kb, "internship", "见习补贴标准是什么", JILIN)
     assert "最低工资" in a.text and "离校2年内" in a.text
