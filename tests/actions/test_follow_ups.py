@@ -167,3 +167,16 @@ def test_a_follow_up_naming_nothing_heard_as_another_topic_is_asked_of_what_came
     answer = answering.topic_answer(kb, topic, asked.text, Region("吉林", "吉林"), asked)
     assert topic == "results_2022" and "2696.1万元" in answer.text
 
+
+
+def test_several_people_in_a_partnership_is_not_a_head_count_asked(kb):
+    """江西要是几个人合伙整呢 after the Jiangxi loan cap asks of a partnership (几个人合伙), not how
+    many people; 最多允许几个人合伙 does ask a count."""
+    jiangxi = Region("江西", "江西")
+    previous = parse_frame("那江西呢", kb.known_text)
+    frame = parse_frame("江西要是几个人合伙整呢", kb.known_text)
+    assert frame.attribute is None or frame.attribute.id != "quota"
+    topic, planned = plan_question(kb, "ask_follow_up", frame, "loan", previous, "江西")
+    answer = answering.topic_answer(kb, topic, planned.text, jiangxi, planned)
+    assert "200万元" in answer.text and answer.citations
+    assert parse_frame("江西合伙经营最多允许几个人合伙", kb.known_text).attribute.id == "quota"

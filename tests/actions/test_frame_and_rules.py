@@ -25,6 +25,9 @@ JIANGXI = Region("江西", "江西")
     ("8 people partnership in Jilin", 8),
     ("我自己其实想和两个朋友一起搞个小加工厂", 3),  # the asker and the two friends
     ("招了3个20岁的失业青年见习", None),
+    ("他们一共4个人 加一块能贷多少", 4),  # a follow-up counting the group asked about
+    ("一共招了4个人", None),
+    ("总共5个人见习", None),
 ])
 def test_people_in_a_partnership(text, partners):
     assert parse_details(text).partners == partners
@@ -277,7 +280,8 @@ def test_the_attribute_is_read_from_the_clause_that_asks(kb):
 
 def test_a_head_count_cue_does_not_hide_the_amount_asked(kb):
     frame = parse_frame("江西这边大学生合伙创业贷款最多能贷多少钱啊就是几个人一起的那种", kb.known_text)
-    assert frame.attribute.id == "quota" and "amount" in [a.id for a in frame.also]
+    # 几个人一起 describes the partnership: no head count is asked, the amount is
+    assert frame.attribute.id == "amount"
     answer = answering.topic_answer(kb, "loan", frame.text, JIANGXI, frame)
     assert "200万" in answer.text
 
