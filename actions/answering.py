@@ -18,7 +18,7 @@ from actions.numbers import QuestionDetails
 from policies_kb.kb import KnowledgeBase, clause_text
 from policies_kb.lexicon import FIGURE_KINDS, Attribute, load_lexicon
 from policies_kb.model import Clause, Document, Fact
-from policies_kb.regions import Region, lookup
+from policies_kb.regions import Region, find_in_text, lookup
 from policies_kb.search import Hit
 from policies_kb.text import ensure_dictionary, policy_terms, tokens
 
@@ -51,6 +51,7 @@ class Answer:
     region: Optional[str] = None
     topic: Optional[str] = None
     citations: List[Citation] = field(default_factory=list)
+    stated: List[Fact] = field(default_factory=list)  # the facts said, in order (not sent)
 
     def payload(self) -> Dict[str, object]:
         return {
@@ -707,7 +708,28 @@ def province_answer(
     head = f"【{province}省·{topic_name}】" if label else f"{province}省关于{quoted}的规定："
     text = head + "\n" + "\n".join(f"· {line}" for line in body) + "\n" + _source_line(cited)
     citations = [_citation(c, fs) for c, fs in cited]
-    return Answer(text=text, kind="policy", region=province, topic=topic, citations=citations)
+    stated = [f for _, facts in selected for f in facts if f.key not in skip]
+    return Answer(text=text, kind="policy", region=province, topic=topic, citations=citations, stated=stated)
+
+
+def _difference(parts: Sequence[Answer]) -> Optional[str]:
+    """江西比吉林高多少: the first amount each province's answer states, when both are in one
+    unit, and by how much they differ, with the working shown."""
+    firsts = []
+    for part in parts:
+        fact = next((f for f in part.stated if f.kind == "amount" and f.value is not None and not f.city), None)
+        if fact is None:
+            return None
+        firsts.append((part.region, fact))
+    if len(firsts) != 2 or firsts[0][1].unit != firsts[1][1].unit:
+        return None
+    (high, a), (low, b) = sorted(firsts, key=lambda pf: -float(pf[1].value or 0))
+    unit = a.unit or ""
+    gap = float(a.value or 0) - float(b.value or 0)
+    if gap == 0:
+        return f"两省相同：均为{_fmt(float(a.value or 0))}{unit}。"
+    return (f"两省相比：{high}省{_fmt(float(a.value or 0))}{unit} − {low}省{_fmt(float(b.value or 0))}{unit}"
+            f" = {_fmt(round(gap, 4))}{unit}，{high}省高{_fmt(round(gap, 4))}{unit}。")
 
 
 def topic_answer(
@@ -733,10 +755,14 @@ def topic_answer(
         missing = "、".join(f"{p}省" for p in provinces if p != only.region)
         only.text = only.text + f"\n（我们收录的{missing}文件中没有找到这方面的规定。）"
         return only
+    # 吉林跟江西比…差多少: both provinces named and set side by side; not 比去年多多少 asked of neither
+    compared = len({r.province for r in find_in_text(question) if r.covered}) > 1 and load_lexicon().compares(question)
+    difference = _difference(answered) if compared and load_lexicon().asks_difference(question) else None
     text = (
-        "您没有说明所在省份，以下分别列出吉林省和江西省的规定：\n"
+        ("以下分别列出吉林省和江西省的规定：\n" if compared else "您没有说明所在省份，以下分别列出吉林省和江西省的规定：\n")
+        + (f"{difference}\n\n" if difference else "")
         + "\n\n".join(p.text for p in answered)
-        + "\n请告诉我您在哪个省或哪个城市，我可以只给您当地的标准。"
+        + ("" if compared else "\n请告诉我您在哪个省或哪个城市，我可以只给您当地的标准。")
     )
     citations = [c for p in answered for c in p.citations]
     return Answer(text=text, kind="both_provinces", region=None, topic=topic, citations=citations)

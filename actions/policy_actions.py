@@ -24,7 +24,7 @@ from registry.identity import split
 from policies_kb.kb import KnowledgeBase, load_cached
 from policies_kb.lexicon import load_lexicon
 from settings import Settings
-from policies_kb.regions import Region, lookup, resolve
+from policies_kb.regions import Region, find_in_text, lookup, resolve
 from policies_kb.text import policy_terms
 
 if TYPE_CHECKING:
@@ -79,6 +79,12 @@ def resolve_region(tracker: Tracker) -> Optional[Region]:
     known = metadata.get("region") if isinstance(metadata, dict) else None
     region = lookup(str(known)) if known else None
     return region if region is not None else registered_region(tracker)
+
+
+def compares_covered_provinces(text: str) -> bool:
+    """Whether a message sets the covered provinces side by side (江西比吉林高多少)."""
+    named = {r.province for r in find_in_text(text) if r.covered}
+    return len(named) > 1 and load_lexicon().compares(text)
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -322,6 +328,8 @@ class ActionAnswerPolicy(BlockingAction):
             dispatcher.utter_message(response="utter_inform_outside_form")
             return []
         region = resolve_region(tracker)
+        if region is not None and compares_covered_provinces(text):
+            region = None  # 吉林跟江西比，贷款上限差多少: each province is answered
         province = region.province if region is not None else None
         if (region is None or region.covered) and load_lexicon().asks_about_document(text):
             about_document = answering.document_answer(kb, frame, province, tracker.get_slot("last_documents") or ())

@@ -84,6 +84,8 @@ class Lexicon:
     # answer a question that names the other.
     exclusive: Tuple[Tuple[Tuple[str, ...], ...], ...] = ()
     whole_province: Optional[Pattern[str]] = None
+    compare: Optional[Pattern[str]] = None
+    difference: Optional[Pattern[str]] = None
     # A question about a document itself (its number, date, issuer or title): `document.cues`
     # always ask it; `document.dated` (哪天发的) only with one of `document.nouns` (通知, 措施) named.
     document_cues: Optional[Pattern[str]] = None
@@ -117,6 +119,14 @@ class Lexicon:
     def asks_for_a_person(self, text: str) -> bool:
         """转人工, 我要人工客服: a request to talk to a person, not a question about whom to contact."""
         return self.person_request is not None and self.person_request.search(text) is not None
+
+    def compares(self, text: str) -> bool:
+        """吉林跟江西比, 江西比吉林高多少: places set side by side."""
+        return bool(self.compare and self.compare.search(text))
+
+    def asks_difference(self, text: str) -> bool:
+        """差多少, 高多少: by how much two figures differ."""
+        return bool(self.difference and self.difference.search(text))
 
     def names_whole_province(self, text: str) -> bool:
         """全省一共呢: the province as a whole, not the city the conversation was about."""
@@ -252,6 +262,8 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
         ),
         whole_province=re.compile(str(data["whole_province"])) if data.get("whole_province") else None,
+        compare=re.compile(str(data["compare"])) if data.get("compare") else None,
+        difference=re.compile(str(data["difference"])) if data.get("difference") else None,
         exclusive=tuple(tuple(tuple(map(str, side)) for side in group) for group in data.get("exclusive") or ()),
         **_document_patterns(data.get("document") or {}),
     )

@@ -89,6 +89,18 @@ def test_a_review_period_is_not_the_internships_term(kb):
     assert "15个工作日" in review.text and "吉人社联〔2022〕79号" in review.text
 
 
+def test_two_provinces_set_side_by_side_are_both_answered_with_the_difference(kb):
+    from actions.policy_actions import compares_covered_provinces
+
+    question = "个人创业担保贷款的最高额度，江西比吉林高多少"
+    assert compares_covered_provinces(question) and not compares_covered_provinces("江西创业担保贷款比去年高多少")
+    a = answering.topic_answer(kb, "loan", question, None)
+    assert "江西省30万元 − 吉林省20万元 = 10万元" in a.text
+    assert {c.province for c in a.citations} == {"吉林", "江西"} and "您没有说明所在省份" not in a.text
+    neither = answering.topic_answer(kb, "loan", "创业担保贷款最高额度比去年高多少", None)
+    assert "两省相比" not in neither.text
+
+
 def test_internship_subsidy_states_conditions(kb):
     a = answering.topic_answer(kb, "internship", "见习补贴标准是什么", JILIN)
     assert "最低工资" in a.text and "离校2年内" in a.text
