@@ -79,6 +79,8 @@ _FELLOWS_TOGETHER = re.compile(_NUM + _FELLOWS + r"[^，。,.？?]{0,6}?" + _TOG
 _AMOUNT = re.compile(_NUM + r"\s*万")
 # 每人想贷60万总共240万: the total named after 总共/一共/合计 is the amount asked.
 _TOTAL_AMOUNT = re.compile(r"(?:总共|一共|合计|加起来|总额)\s*(?:是|要|想|贷|借)?\s*" + _NUM + r"\s*万")
+# 每人能贷22万，12个人就是264万，我们就按264万去准备材料: the sum the asker arrives at or applies for.
+_PLANNED_AMOUNT = re.compile(r"(?:就是|按|打算贷|想贷|准备贷|申请了?)\s*" + _NUM + r"\s*万")
 # A figure in Chinese numerals has a place value (一万五, 三百) or its unit (五块): 一共, 一个 are
 # not amounts.
 _YUAN = (
@@ -167,7 +169,7 @@ def parse_details(text: str) -> QuestionDetails:
     """Pull the figures out of the question text. Deterministic, so answers are testable."""
     text = text or ""
     partners = _partners(text)
-    amount = _first([_TOTAL_AMOUNT, _AMOUNT], text)
+    amount = _first([_TOTAL_AMOUNT, _PLANNED_AMOUNT, _AMOUNT], text)
     years = _first(_YEARS, text)
     if years is None and _JUST_GRADUATED.search(text):
         years = 0.0

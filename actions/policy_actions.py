@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import answering
+from actions import answering, rules
 from actions.blocking import BlockingAction
 from actions.answering import Answer
 from actions.frame import Frame, coverage, parse_frame
@@ -170,6 +170,8 @@ def choose_topic(
     speaks of 离校 more), unless the words name another topic (那培训呢 after 场地)."""
     if not frame.content:
         return candidate
+    if candidate and province and rules.compute(kb.clauses_for(candidate, province), frame.details, frame.text).lines:
+        return candidate  # 12个人就是264万，能批下来吗: the asker's own case, which the topic's rules compute
     if candidate and answering.topic_coverage(kb, candidate, frame, province) >= answering.COVERAGE_MIN:
         if follows_up and not any(t != candidate and coverage(frame.content, kb.topics[t].name) == 1.0 for t in kb.topics):
             return candidate

@@ -382,3 +382,17 @@ def test_an_internship_subsidy_is_computed_for_every_intern_taken_on(kb):
     assert "1900元 × 60% = 1140元" in youth and "1140元 × 3 = 3420元" in youth
     graduates = computed("招了2个离校一年的大学生见习，当地最低工资1880元，单位每月能拿多少见习补贴")
     assert "每人每月1880元" in graduates and "1880元 × 2 = 3760元" in graduates and "60%" not in graduates
+
+
+def test_the_sum_an_asker_arrives_at_is_checked_against_the_cap_under_the_loan_topic(kb):
+    """每人能贷22万，12个人就是264万，我们就按264万去准备材料，能批下来吗: 264万 is the amount asked, and
+    the loan's rules compute it although 批下来 is a word of another topic's fact."""
+    from actions.policy_actions import choose_topic
+
+    text = ("我们是吉林一个大学生农业科技创业团队，现在合伙人一共12个。财务说合伙创业每人能贷22万，"
+            "12个人就是264万，我们就按264万去准备材料了，想确认下这样能批下来吗？")
+    frame = parse_frame(text, kb.known_text)
+    assert frame.details.amount_wan == 264 and frame.details.partners == 12
+    assert choose_topic(kb, "loan", frame, "吉林") == "loan"
+    answer = answering.topic_answer(kb, "loan", text, JILIN, frame)
+    assert answer.text.count("220万元") >= 2 and "不能" in answer.text
