@@ -52,6 +52,9 @@ def test_figures_for_the_rules():
     ("档案去哪托管", "procedure"),
     ("有没有人工咨询电话", "contact"),
     ("哪个市排第一", "ranking"),
+    ("市州多久往省厅报一次", "frequency"),  # how often, with words between 多久 and 一次
+    ("各个市州多长时间办一回招聘会", "frequency"),
+    ("人社那边多少天之内给审核意见", "duration"),
     # The question's last cue phrase says what is asked; a bare 多少 takes the cue before it.
     ("江西几个人合伙搞创业，担保贷款最多多少", "amount"),
     ("吉林创业担保贷款的年利率具体是多少", "rate"),
