@@ -103,9 +103,20 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
     generic, cues = lexicon.generic, lexicon.cue_words()
     generic_chars = "".join(w for w in generic if len(w) == 1)
     generic_char_set = frozenset(generic_chars)
+    # Where attribute cues stand (多大岁数, 多久往省厅报一次): a word inside one that the documents
+    # never use frames the question (岁数), it does not name its subject.
+    cue_spans = [m.span() for a in lexicon.attributes for cue in a.cues for m in cue.finditer(text)]
     out: list = []
     previous = ""
+    position = 0
     for word, tag in jieba.posseg.lcut(text):
+        start = text.find(word, position)
+        position = start + len(word) if start >= 0 else position
+        if start >= 0 and word.strip() and word not in known_text and any(
+            a <= start and start + len(word) <= b for a, b in cue_spans
+        ):
+            previous = ""
+            continue
         word = word.strip()
         if len(word) == 1 and tag.startswith("n") and word not in generic and previous and out[-1:] == [previous]:
             out[-1] = previous + word  # 失业保险|金: a one-character noun head finishes the word before it

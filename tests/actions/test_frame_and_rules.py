@@ -81,6 +81,9 @@ def test_asker_and_content_words(kb):
     ("那贴息呢", ["贴息"], []),
     ("我们是吉林的国企，按要求招满应届生了，政策上有啥好处", ["国企"], ["招满", "上有"]),
     ("招了个19岁没上过大学的失业小伙来见习，单位补多少", ["失业", "见习"], ["没上", "小伙"]),
+    # a word inside a cue that the documents never use frames the question (多大岁数 asks an age)
+    ("多大岁数以内的能参加啊 俺都33了", [], ["岁数"]),
+    ("吉林那个就业见习他够岁数不", ["就业见习"], ["岁数"]),
 ])
 def test_content_words_are_what_a_question_names_not_how_it_is_said(kb, text, kept, dropped):
     """Everyday verbs, adjectives and idioms frame a question; policy terms, rare verbs and nouns
