@@ -189,11 +189,17 @@ def choose_topic(
     return best_covering_topic(kb, frame, province) or candidate
 
 
-def plan_or_result_topic(kb: KnowledgeBase, topic: Optional[str], frame: Frame, province: Optional[str]) -> Optional[str]:
+def plan_or_result_topic(
+    kb: KnowledgeBase, topic: Optional[str], frame: Frame, province: Optional[str], continued: Optional[bool] = None,
+) -> Optional[str]:
     """A plan asked of a topic that reports results (2022年计划实现农村劳动力转移就业多少人) goes to
     the topic whose clauses cover it and state plans, and a result asked of a plan topic to the
-    results topic that covers it; otherwise ``topic`` stays."""
+    results topic that covers it; otherwise ``topic`` stays. ``continued``: whether the subject a
+    short follow-up asking nothing of its own continues reports results (青年见习呢 after
+    城镇新增就业完成了多少 asks the internship's result)."""
     wants_results = load_lexicon().asks_results(frame.text)
+    if wants_results is None:
+        wants_results = continued
     if topic is None or wants_results is None or not frame.content or kb.topics[topic].results == wants_results:
         return topic
     others = [
@@ -242,7 +248,9 @@ def plan_question(
         chosen = plan_or_result_topic(kb, choose_topic(kb, topic, named, province, False), named, province)
         if chosen is not None and chosen != subject:
             return chosen, replace(named, details=frame.details.merged_over(previous.details))
-    chosen = plan_or_result_topic(kb, choose_topic(kb, topic, frame, province, follows_up), frame, province)
+    elliptical = previous is not None and frame.attribute is None and len(frame.text) <= ELLIPTICAL_MAX_CHARS
+    continues = kb.topics[subject].results if elliptical and subject in kb.topics else None
+    chosen = plan_or_result_topic(kb, choose_topic(kb, topic, frame, province, follows_up), frame, province, continues)
     if previous is not None and chosen == subject:
         details = frame.details.merged_over(previous.details)
         if not frame.content and previous.content and frame.attribute is not None and frame.attribute.document_wide:

@@ -180,3 +180,18 @@ def test_several_people_in_a_partnership_is_not_a_head_count_asked(kb):
     answer = answering.topic_answer(kb, topic, planned.text, jiangxi, planned)
     assert "200万元" in answer.text and answer.citations
     assert parse_frame("江西合伙经营最多允许几个人合伙", kb.known_text).attribute.id == "quota"
+
+
+def test_a_short_follow_up_on_a_results_subject_asks_a_result(kb):
+    """青年见习呢 after 城镇新增就业完成了多少 asks the internship programme's result (the report's
+    5835人), not the internship policy, though the NLU hears an internship question."""
+    previous = parse_frame("2022年吉林全省城镇新增就业完成了多少，是年计划的百分之几", kb.known_text)
+    frame = parse_frame("青年见习呢", kb.known_text)
+    topic, planned = plan_question(kb, "ask_internship", frame, "results_2022", previous, "吉林")
+    assert topic == "results_2022"
+    answer = answering.topic_answer(kb, topic, planned.text, JILIN, planned)
+    assert "5835" in answer.text and "吉政函〔2023〕10号" in answer.text
+    # a follow-up after a policy subject keeps asking policy
+    loan_topic, _ = plan_question(kb, "ask_training", parse_frame("那培训呢", kb.known_text), "loan",
+                                  parse_frame("吉林创业担保贷款最高多少", kb.known_text), "吉林")
+    assert loan_topic == "training"
