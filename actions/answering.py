@@ -13,7 +13,8 @@ import re
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from actions import rules
-from actions.frame import Frame, clauses_of, coverage, parse_frame
+from actions.frame import Frame, coverage, parse_frame
+from policies_kb.text import clauses_of
 from actions.numbers import QuestionDetails
 from policies_kb.kb import KnowledgeBase, clause_text
 from policies_kb.lexicon import FIGURE_KINDS, Attribute, load_lexicon
@@ -322,6 +323,16 @@ def _with_other_questions(
             chosen.add(fact.key)
             added.append((clause, fact))
     return by_clause(added, selected)
+
+
+def _situation_facts(clauses: Sequence[Clause], details: QuestionDetails, topic: str) -> List[Tuple[Clause, Fact]]:
+    """The facts the asker's own situation falls under: out of work three years after leaving, asked
+    of help for 就业困难 graduates, 离校2年及以上…列入就业困难群体 (the lexicon's ``out_of_work_long``)."""
+    long = load_lexicon().out_of_work_long
+    years = details.years_since_graduation
+    if long is None or years is None or years < long[0] or topic != long[1]:
+        return []
+    return [(c, f) for c in clauses for f in c.facts if long[2].search(f.say)]
 
 
 def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails) -> Optional[str]:
@@ -694,11 +705,16 @@ def province_answer(
         if attribute is not None and attribute.asks_a_figure and other_side:  # 大型企业…返还比例: 60% is the SMEs'
             return declined_answer(replace(frame, content=(other_side,) + frame.content), province)
         selected = _with_other_questions(selected, focus or clauses, frame, topic, topic_name)
+        situation = _situation_facts(clauses, details, topic)
+        if situation:  # the asker's own case first, then what was asked
+            selected = by_clause([(c, f) for c, fs in selected for f in fs], by_clause(situation))
         computed = rules.compute_on_selected([(c, f) for c, fs in selected for f in fs], details, frame.text)
     cited = by_clause(computed.used, selected)
     skip = {"loan.individual_max"} if details.partners else set()
     fact_lines = [f.say for _, facts in selected for f in facts if f.key not in skip]
-    body = computed.lines + fact_lines  # a computed answer to the asker's own case comes first
+    gap = _gap_of_two([f for _, facts in selected for f in facts if f.key not in skip], frame.text)
+    # a computed answer to the asker's own case comes first
+    body = computed.lines + ([gap] if gap and not computed.lines else []) + fact_lines
     if not body or not cited:  # nothing stated that could be cited: the documents do not answer it
         return declined_answer(frame, province)
     warning = _eligibility_warning([f for _, fs in selected for f in fs], details)
@@ -710,6 +726,27 @@ def province_answer(
     citations = [_citation(c, fs) for c, fs in cited]
     stated = [f for _, facts in selected for f in facts if f.key not in skip]
     return Answer(text=text, kind="policy", region=province, topic=topic, citations=citations, stated=stated)
+
+
+# Kinds of figure two of which can be set against each other (岗位募集指标750个, 组织见习人员指标450人).
+_GAP_KINDS = ("amount", "count", "quota")
+
+
+def _gap_of_two(stated: Sequence[Fact], question: str) -> Optional[str]:
+    """延边州两个指标差了多少: when a question asks by how much figures differ (and does not set two
+    provinces side by side, see ``_difference``) and the facts chosen state exactly two figures of
+    one kind, their difference with the working shown."""
+    lexicon = load_lexicon()
+    if not lexicon.asks_difference(question) or len({r.province for r in find_in_text(question) if r.covered}) > 1:
+        return None
+    figures = [f for f in stated if f.value is not None and f.kind in _GAP_KINDS]
+    if len(figures) != 2 or figures[0].kind != figures[1].kind or figures[0].value == figures[1].value:
+        return None
+    a, b = sorted(figures, key=lambda f: -float(f.value or 0))
+    gap = _fmt(round(float(a.value or 0) - float(b.value or 0), 4))
+    unit = a.unit if a.unit == b.unit else ""
+    return (f"两项相差：{_fmt(float(a.value or 0))}{a.unit or ''} − {_fmt(float(b.value or 0))}{b.unit or ''}"
+            f" = {gap}{unit or ''}。")
 
 
 def _difference(parts: Sequence[Answer]) -> Optional[str]:

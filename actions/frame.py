@@ -15,12 +15,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import FrozenSet, Iterable, List, Optional, Tuple
+from typing import FrozenSet, Iterable, Optional, Tuple
 
 from actions.numbers import QuestionDetails, parse_details
 from policies_kb.lexicon import FIGURE_KINDS, Attribute, Lexicon, load_lexicon
 from policies_kb.regions import lookup
-from policies_kb.text import ensure_dictionary, policy_terms
+from policies_kb.text import clauses_of, ensure_dictionary, policy_terms
 
 # Numbers (20万, 五个, 俩人), Latin letters, and institutions are never what is asked about.
 _NOT_CONTENT = re.compile(
@@ -147,12 +147,6 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
     return tuple(out)
 
 
-_CLAUSES = re.compile(r"[，。,.；;？?！!\s]+")
-
-
-def clauses_of(text: str) -> List[str]:
-    """The clauses of a message, split at punctuation and spaces."""
-    return [c for c in _CLAUSES.split(text) if c]
 
 
 def _asking_clause(text: str, lexicon: Lexicon) -> str:

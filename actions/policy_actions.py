@@ -197,7 +197,7 @@ def plan_or_result_topic(
     results topic that covers it; otherwise ``topic`` stays. ``continued``: whether the subject a
     short follow-up asking nothing of its own continues reports results (青年见习呢 after
     城镇新增就业完成了多少 asks the internship's result)."""
-    wants_results = load_lexicon().asks_results(frame.text)
+    wants_results = load_lexicon().results_asked(frame.text, frame.asking)
     if wants_results is None:
         wants_results = continued
     if topic is None or wants_results is None or not frame.content or kb.topics[topic].results == wants_results:

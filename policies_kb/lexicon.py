@@ -9,6 +9,8 @@ from typing import Any, Dict, FrozenSet, List, Optional, Pattern, Tuple
 
 import yaml
 
+from policies_kb.text import clauses_of
+
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yml"
 
 
@@ -69,6 +71,7 @@ class Lexicon:
     referenced_only: FrozenSet[str] = frozenset()
     plan: Optional[Pattern[str]] = None
     result: Optional[Pattern[str]] = None
+    narrator: Optional[Pattern[str]] = None
     # A graduate saying they are still out of work (`out_of_work`), and the topic that answers such
     # a message when it asks what there is but names nothing (`out_of_work_topics`: the first the
     # province's documents have).
@@ -156,6 +159,13 @@ class Lexicon:
         plan = bool(self.plan and self.plan.search(text))
         result = bool(self.result and self.result.search(text))
         return None if plan == result else result
+
+    def results_asked(self, text: str, asking: str) -> Optional[bool]:
+        """``asks_results`` of a whole question, leaving out the clauses before the one that asks
+        which tell the asker's own story (我去年拿了…称号，多少钱以下可以免反担保 asks no result:
+        去年…了 is what happened to the asker)."""
+        told = [c for c in clauses_of(text) if c == asking or not (self.narrator and self.narrator.search(c))]
+        return self.asks_results("，".join(told))
 
     def says_a_result_is_asked(self, word: str) -> bool:
         """实际, 完成: a word that only says a result is asked, not of what. (计划 is not one: it is
@@ -258,6 +268,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         out_of_work_long=_long_out_of_work(data.get("out_of_work_long")),
         person_request=re.compile(str(data["person_request"])) if data.get("person_request") else None,
         result=re.compile(data["result"]) if data.get("result") else None,
+        narrator=re.compile(data["narrator"]) if data.get("narrator") else None,
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
         ),

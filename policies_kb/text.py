@@ -53,3 +53,11 @@ def tokens(text: str) -> List[str]:
         if word and word not in _STOPWORDS and not _PUNCT.match(word):
             out.append(word)
     return out
+
+
+_CLAUSES = re.compile(r"[，。,.；;？?！!\s]+")
+
+
+def clauses_of(text: str) -> List[str]:
+    """The clauses of a message, split at punctuation and spaces."""
+    return [c for c in _CLAUSES.split(text) if c]

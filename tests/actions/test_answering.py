@@ -286,3 +286,26 @@ def test_a_figure_stated_for_the_other_kind_of_enterprise_is_declined(kb):
     assert large.kind == "unknown" and not large.citations and "大型企业" in large.text
     small = answering.topic_answer(kb, "employer_incentives", "我们是小微企业，失业保险稳岗返还比例是多少", JILIN)
     assert small.kind == "policy" and "60%" in small.text
+
+
+def test_a_team_cap_asked_without_a_head_count_is_the_partnership_total(kb):
+    a = answering.topic_answer(kb, "loan", "几个同学合伙开公司，整个团队的创业担保贷款封顶是多少？不是问每个人的", JILIN)
+    assert "220万元" in a.text.split("依据")[0]
+
+
+def test_two_figures_of_one_city_set_against_each_other(kb):
+    """延边州的岗位募集指标和组织见习人员指标差了多少: both rows, and their difference worked out."""
+    a = answering.topic_answer(kb, "internship", "延边州岗位募集指标和组织见习人员指标差了多少？", Region("延边州", "吉林"))
+    assert "750个 − 450人 = 300" in a.text and "吉人社联〔2022〕79号" in a.text
+    # without a difference asked, no working is added
+    b = answering.topic_answer(kb, "internship", "延边州岗位募集指标和组织见习人员指标各是多少？", Region("延边州", "吉林"))
+    assert "相差" not in b.text and "750" in b.text
+
+
+def test_out_of_work_two_years_or_more_leads_with_the_hardship_group(kb):
+    """毕业快三年了…算不算就业困难人员: the asker's case (离校2年及以上 → 就业困难群体) comes first."""
+    a = answering.topic_answer(kb, "hardship_support", "孩子毕业快三年了一直在家，这种算不算就业困难人员？", JILIN)
+    body = a.text.split("依据")[0]
+    assert body.index("离校2年及以上") < body.index("公益性岗位")
+    fresh = answering.topic_answer(kb, "hardship_support", "孩子刚毕业，这种算不算就业困难人员？", JILIN)
+    assert "离校2年及以上" not in fresh.text.split("依据")[0].split("\n")[1]

@@ -88,6 +88,24 @@ def test_a_plan_is_answered_from_the_plan_and_a_result_from_the_report(kb):
     assert load_lexicon().asks_results("吉林市去年办了多少场招聘会") is True
 
 
+def test_a_result_in_the_askers_own_story_is_not_a_results_question(kb):
+    """我去年拿了…称号，…多少钱以下可以免反担保: 去年…了 tells what happened to the asker; the
+    question is the loan's guarantee exemption (10万元), not the year's lending results."""
+    from actions.policy_actions import plan_or_result_topic
+    from policies_kb.lexicon import load_lexicon
+
+    text = "我去年拿了市里的优秀大学生创业者称号，在吉林申请创业担保贷款，多少钱以下可以免反担保？"
+    frame = parse_frame(text, kb.known_text)
+    assert load_lexicon().results_asked(frame.text, frame.asking) is None
+    topic = plan_or_result_topic(kb, "loan", frame, "吉林")
+    assert topic == "loan"
+    assert "10万元以下的贷款免除反担保" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+    # a result said in a clause that does not tell the asker's story still counts
+    told = parse_frame("吉林2022年城镇新增就业完成了年计划109%，那年计划大概是多少人", kb.known_text)
+    assert load_lexicon().results_asked(told.text, told.asking) is None
+    assert load_lexicon().results_asked("去年全省办了几场招聘会，今年呢", "今年呢") is True
+
+
 def test_whom_to_contact_after_an_answer_is_the_contact_of_what_was_asked(kb):
     """找谁联系 / 有邮箱吗 after a question about the 攻坚行动: the NLU hears a hotline request, but
     the message names nothing of its own, so it asks for the contact of what was just asked."""

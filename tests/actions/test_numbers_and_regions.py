@@ -28,6 +28,10 @@ def test_other_details():
     d = parse_details("我23岁，毕业三年了，获得过市级荣誉，想贷15万")
     assert (d.age, d.years_since_graduation, d.amount_wan) == (23, 3, 15)
     assert parse_details("应届毕业生").years_since_graduation == 0
+    # how long since leaving, said with 快 / 都 / 将近 between: still that many years
+    assert parse_details("孩子毕业快三年了一直在家").years_since_graduation == 3
+    assert parse_details("离校都两年了").years_since_graduation == 2
+    assert parse_details("毕业将近3年").years_since_graduation == 3
 
 
 @pytest.mark.parametrize("text,province,name", [
