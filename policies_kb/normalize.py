@@ -14,13 +14,14 @@ user's text is kept as written apart from these repairs.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 import unicodedata
 from typing import Dict, Iterable, List, Optional
 
 from policies_kb.lexicon import load_lexicon
-from policies_kb.regions import lookup
+from policies_kb.regions import lookup, place_names
 from policies_kb.text import POLICY_TERMS, ensure_dictionary
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -54,19 +55,33 @@ def policy_vocabulary(extra: Iterable[str] = ()) -> List[str]:
     )
 
 
-# A Latin word of five letters or more (pinyin of two syllables at least: xiaowei, danbao).
-_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{5,}(?![A-Za-z])")
+# A Latin word of four letters or more (pinyin of two syllables at least: qiye, xiaowei, danbao).
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{4,}(?![A-Za-z])")
+# Any Latin word of two letters or more, read when a whole message is typed in pinyin.
+_ANY_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
+# A message is typed in pinyin when it has this many Latin words and this share of them spell a
+# word we know (English mixed into a Chinese question stays English).
+PINYIN_SENTENCE_WORDS = 3
+PINYIN_SENTENCE_SHARE = 0.6
 
 
 class TypoRepairer:
     """Maps a misspelt window to the policy term with the same toneless pinyin."""
 
-    def __init__(self, vocabulary: Iterable[str]):
+    def __init__(self, vocabulary: Iterable[str], everyday: Iterable[str] = ()):
+        """``everyday``: words (places, question words: 吉林, 最高, 多少, 能) read from pinyin only
+        in a message typed wholly in pinyin, and never used to repair a typo."""
         self._terms = set(vocabulary)
         self._by_key: Dict[str, str] = {}
         for term in sorted(self._terms):
             self._by_key.setdefault(_pinyin_key(term), term)
         self._by_spelling = {key.replace(" ", ""): term for key, term in reversed(list(self._by_key.items()))}
+        self._by_sentence_spelling = dict(self._by_spelling)
+        for word in sorted(set(everyday) - self._terms):
+            if re.fullmatch(r"[\u4e00-\u9fff]+", word):
+                self._by_sentence_spelling.setdefault(_pinyin_key(word).replace(" ", ""), word)
+                if len(word) >= 2:  # qiye in 中小微qiye: two syllables at least, as for a term
+                    self._by_spelling.setdefault(_pinyin_key(word).replace(" ", ""), word)
 
     def _candidate(self, window: str) -> Optional[str]:
         if window in self._terms:
@@ -87,7 +102,28 @@ class TypoRepairer:
         def spell(match: "re.Match[str]") -> str:
             return self._by_spelling.get(match.group(0).lower(), match.group(0))
 
+        latin = list(_ANY_LATIN_WORD.finditer(text))
+        known = [m for m in latin if m.group(0).lower() in self._by_sentence_spelling]
+        if len(latin) >= PINYIN_SENTENCE_WORDS and len(known) >= PINYIN_SENTENCE_SHARE * len(latin):
+            return self._spell_sentence(text, latin)
         return _LATIN_WORD.sub(spell, text)
+
+    def _spell_sentence(self, text: str, latin: List["re.Match[str]"]) -> str:
+        """A message typed in pinyin (jilin daxuesheng chuangye danbao daikuan zuigao neng dai
+        duoshao qian; 吉林 jiu ye jian xi): each run of words, syllables typed apart joined
+        first (jiu ye → 就业, jian xi → 见习), read as the longest word we know."""
+        out, at, i = [], 0, 0
+        while i < len(latin):
+            for size in range(min(4, len(latin) - i), 0, -1):
+                run = latin[i:i + size]
+                if any(text[a.end():b.start()].strip() for a, b in itertools.pairwise(run)):
+                    continue  # only words with nothing but spaces between them are joined
+                word = self._by_sentence_spelling.get("".join(m.group(0) for m in run).lower())
+                if word is not None or size == 1:
+                    out.append(text[at:run[0].start()] + (word or run[0].group(0)))
+                    at, i = run[-1].end(), i + size
+                    break
+        return "".join(out) + text[at:]
 
     def repair(self, text: str) -> str:
         def fix_run(match: "re.Match[str]") -> str:
@@ -115,7 +151,8 @@ class TypoRepairer:
 def default_repairer() -> TypoRepairer:
     """Repairs towards the policy dictionary and the lexicon's terms (not every fact alias: an
     alias such as 招人 is everyday speech, and 找人 must stay 找人)."""
-    return TypoRepairer(policy_vocabulary(load_lexicon().terms))
+    lexicon = load_lexicon()
+    return TypoRepairer(policy_vocabulary(lexicon.terms), everyday=tuple(lexicon.generic) + place_names())
 
 
 def normalize(text: Optional[str], repairer: Optional[TypoRepairer] = None) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 COVERED: Dict[str, List[str]] = {
     "吉林": ["长春", "吉林市", "四平", "辽源", "通化", "白山", "白城", "松原", "延边", "长白山", "梅河口",
@@ -37,6 +37,11 @@ _INSTITUTION = re.compile(
 _CITY_TO_PROVINCE = {city: prov for prov, cities in COVERED.items() for city in cities}
 _NAMES = sorted(list(COVERED) + list(_CITY_TO_PROVINCE) + UNCOVERED, key=len, reverse=True)
 _SCAN = re.compile("|".join(map(re.escape, _NAMES)))
+
+
+def place_names() -> Tuple[str, ...]:
+    """Every place name this module knows, covered or not."""
+    return tuple(_NAMES)
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,15 @@ def test_pinyin_spelt_in_latin_letters_becomes_the_policy_term():
     assert normalize("吉林 danbao daikuan 多少") == "吉林 担保 贷款 多少"
     assert normalize("江西jianxi补贴") == "江西见习补贴"
     assert normalize("hello world 创业") == "hello world 创业"  # English stays English
+
+
+def test_a_message_typed_in_pinyin_is_read_word_by_word():
+    """Whole questions in pinyin: places and question words are read too, syllables typed apart
+    are joined into the word they spell, and English in a Chinese question stays English."""
+    assert normalize("jilin daxuesheng chuangye danbao daikuan zuigao neng dai duoshao qian") == (
+        "吉林 大学生 创业 担保贷款 最高 能 贷 多少 钱")
+    assert normalize("吉林 jiu ye jian xi 对象要离校几年内的") == "吉林 就业见习 对象要离校几年内的"
+    assert normalize("yanbian 22年 jianxi gangwei zhibiao 多少个") == "延边 22年 见习岗位 指标 多少个"
+    assert normalize("吉林 大学生开的中小微qiye 创业贷款") == "吉林 大学生开的中小微企业 创业贷款"
+    assert normalize("I want to know about the loan") == "I want to know about the 贷款"
+    assert normalize("在 Telegram 上问 App 里能办吗") == "在 Telegram 上问 App 里能办吗"
