@@ -236,7 +236,10 @@ def plan_question(
     intent_topic = kb.topic_for_intent(intent)
     topic = intent_topic.id if intent_topic else None
     follows_up = False
-    if subject and subject in kb.topics and (topic is None or frame.bare or _asks_a_contact_of_nothing(frame)):
+    points_back = previous is not None and load_lexicon().refers_back(frame.text)  # 这个政策延续到啥时候
+    if subject and subject in kb.topics and (
+        topic is None or frame.bare or _asks_a_contact_of_nothing(frame) or points_back
+    ):
         if frame.bare and previous is not None:
             return subject, replace(previous, details=frame.details.merged_over(previous.details))
         topic, follows_up = subject, True

@@ -72,6 +72,7 @@ class Lexicon:
     plan: Optional[Pattern[str]] = None
     result: Optional[Pattern[str]] = None
     narrator: Optional[Pattern[str]] = None
+    refers: Optional[Pattern[str]] = None
     # A graduate saying they are still out of work (`out_of_work`), and the topic that answers such
     # a message when it asks what there is but names nothing (`out_of_work_topics`: the first the
     # province's documents have).
@@ -159,6 +160,10 @@ class Lexicon:
         plan = bool(self.plan and self.plan.search(text))
         result = bool(self.result and self.result.search(text))
         return None if plan == result else result
+
+    def refers_back(self, text: str) -> bool:
+        """这个政策, 那项补贴: the message points back at what was just discussed."""
+        return bool(self.refers and self.refers.search(text))
 
     def results_asked(self, text: str, asking: str) -> Optional[bool]:
         """``asks_results`` of a whole question, leaving out the clauses before the one that asks
@@ -269,6 +274,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         person_request=re.compile(str(data["person_request"])) if data.get("person_request") else None,
         result=re.compile(data["result"]) if data.get("result") else None,
         narrator=re.compile(data["narrator"]) if data.get("narrator") else None,
+        refers=re.compile(data["refers_back"]) if data.get("refers_back") else None,
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
         ),

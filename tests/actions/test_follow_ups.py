@@ -213,3 +213,17 @@ def test_a_short_follow_up_on_a_results_subject_asks_a_result(kb):
     loan_topic, _ = plan_question(kb, "ask_training", parse_frame("那培训呢", kb.known_text), "loan",
                                   parse_frame("吉林创业担保贷款最高多少", kb.known_text), "吉林")
     assert loan_topic == "training"
+
+
+def test_a_message_pointing_back_continues_the_subject_whatever_the_nlu_hears(kb):
+    """这个政策延续到啥时候 after a question on the internship's 剩余期限 subsidy: the NLU hears an
+    employer-support question (延续 sounds like one), but 这个政策 points at what was just asked."""
+    previous = parse_frame("见习补贴里头说的那个剩余期限见习补贴 是给见习的人还是给单位的", kb.known_text)
+    frame = parse_frame("吉林的 这个政策延续到啥时候", kb.known_text)
+    topic, frame = plan_question(kb, "ask_employer_incentives", frame, "internship", previous, "吉林")
+    assert topic == "internship"
+    assert "2022年12月31日" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+    # without an earlier question, the same words are a question of their own
+    alone, _ = plan_question(kb, "ask_employer_incentives", parse_frame("吉林的 这个政策延续到啥时候", kb.known_text),
+                             None, None, "吉林")
+    assert alone != "internship"
