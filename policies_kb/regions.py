@@ -79,6 +79,11 @@ def lookup(name: str) -> Optional[Region]:
     return None
 
 
+# A place followed by these is where someone studied (在湖南读的大学, 在吉林上的学), not where the
+# question is asked, when the message names another place too (我江西人 在湖南读的大学).
+_STUDIED_THERE = re.compile(r"^(省|市)?(读|上|念)(的|了|过)?(大学|书|学|大专|研究生|本科|专科)")
+
+
 def find_in_text(text: str) -> List[Region]:
     """Places named in free text, in order, skipping those that are part of a university name."""
     found: List[Region] = []
@@ -97,10 +102,16 @@ def find_in_text(text: str) -> List[Region]:
 
 def resolve(entity_values: Iterable[str], text: str) -> Optional[Region]:
     """The place a message is about. Only places actually named in the text outside university
-    names count; a city wins over its own province; places of different provinces: the last one
+    names count, and a place said only as where someone studied counts when no other is named;
+    a city wins over its own province; places of different provinces: the last one
     named (我是吉林人，在内蒙古读的大学…内蒙古的贷款能贷多少: the question comes last, where it is
     asked); among several of one province, the one the NLU tagged as the region entity wins."""
     in_text = find_in_text(text)
+    mentions = [(m.group(0), bool(_STUDIED_THERE.match(text[m.end():]))) for m in _SCAN.finditer(text or "")]
+    studied = {name for name, there in mentions if there} - {name for name, there in mentions if not there}
+    elsewhere = [r for r in in_text if r.name not in studied]
+    if studied and elsewhere and len(elsewhere) < len(in_text):  # 我江西人 在湖南读的大学: 江西
+        in_text = elsewhere
     if len({r.province or r.name for r in in_text}) > 1:
         last = in_text[-1]
         in_text = [r for r in in_text if (r.province or r.name) == (last.province or last.name)]

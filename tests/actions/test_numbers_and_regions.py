@@ -40,6 +40,10 @@ def test_other_details():
     ("吉安的见习补贴", "江西", "吉安"),
     ("延边州有什么政策", "吉林", "延边"),
     ("长春理工大学的学生在南昌创业", "江西", "南昌"),
+    # where someone studied is not where they ask, when another place is named
+    ("老表 我江西人 在湖南读的大学 毕业了冇找到工作 啥时候会被纳进那个实名信息数据库", "江西", "江西"),
+    ("我在吉林上的学，想回江西创业", "江西", "江西"),
+    ("江西人在吉林读书，吉林的见习补贴多少", "吉林", "吉林"),
 ])
 def test_regions_found(text, province, name):
     region = resolve([], text)
@@ -54,6 +58,8 @@ def test_university_is_not_a_region_even_if_tagged():
 def test_uncovered_places():
     assert lookup("广东省").covered is False
     assert resolve(["上海"], "上海的创业补贴").province is None
+    assert resolve([], "在湖南读的大学 能贷多少").province is None  # the only place named
+    assert resolve([], "我是吉林人，在内蒙古读的大学，内蒙古的贷款能贷多少").name == "内蒙古"
 
 
 def test_entity_preferred_among_several_places():
