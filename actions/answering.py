@@ -528,10 +528,14 @@ def _measured_words(frame: Frame) -> Tuple[str, ...]:
         # 见习期是几个月，最长多久: the clause before asks the same and names what it is of
         clause = next((c for c in reversed(clauses_of(frame.text[: frame.text.rfind(clause)]))
                        if attribute.matches(c) and any(w in c for w in frame.content)), clause)
+    lexicon = load_lexicon()
+    if not any(w in clause for w in frame.content) and "amount" in attribute.kinds:
+        money = _money_named_before(frame, clause, lexicon.money_nouns)
+        if money:
+            return money
     spans = [(m.start(), m.end()) for cue in attribute.cues for m in cue.finditer(clause)]
     if not spans:
         return ()
-    lexicon = load_lexicon()
 
     def measures(word: str) -> bool:
         return not any(p is not None and p.search(word) for p in (lexicon.plan, lexicon.result))
@@ -551,6 +555,25 @@ def _measured_words(frame: Frame) -> Tuple[str, ...]:
         return ()
     start = ends[word] - len(word)
     modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start) and _is_noun(w)), None)
+    return (modifier, word) if modifier else (word,)
+
+
+def _money_named_before(frame: Frame, clause: str, money_nouns: Sequence[str]) -> Tuple[str, ...]:
+    """实训中心说提供生活补助，一个月给多少钱: the asking clause names nothing, and the clause just
+    before it ends naming money paid (生活补助): that is what the amount is asked of, with the noun
+    before it that says which (生活)."""
+    earlier = clauses_of(frame.text[: frame.text.rfind(clause)])
+    if not earlier:
+        return ()
+    before = earlier[-1]
+    ends = {w: before.rfind(w) + len(w) for w in frame.content if w in before}
+    if not ends:
+        return ()
+    word = max(ends, key=lambda w: (ends[w], len(w)))
+    if not any(word.endswith(m) for m in money_nouns) or len(before) - ends[word] > _MEASURE_GAP:
+        return ()
+    start = ends[word] - len(word)
+    modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start)), None)
     return (modifier, word) if modifier else (word,)
 
 

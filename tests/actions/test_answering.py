@@ -321,3 +321,13 @@ def test_a_programmes_name_is_answered_by_the_sentence_that_names_it(kb):
 def test_when_a_service_area_went_live_is_a_date_not_a_website(kb):
     a = answering.topic_answer(kb, "internship", "吉林省就业见习万岗募集计划的省级服务专区是哪天上线的？", JILIN)
     assert "4月1日上线" in a.text
+
+
+def test_an_amount_asked_of_money_the_documents_name_without_a_figure_is_declined(kb):
+    """实训中心说提供生活补助，一个月给多少钱: the amount asked is of 生活补助, which the documents
+    name but never put a figure on; another subsidy's figure (扩岗补助 2696.1万元) is no answer."""
+    a = answering.topic_answer(kb, "service_1311", "县里高校毕业生就业创业实训中心说提供生活补助，一个月给多少钱", JILIN)
+    assert a.kind == "unknown" and not a.citations and not amounts(a.text)
+    # when the clause before names money the documents do put a figure on, it is answered
+    b = answering.topic_answer(kb, "loan", "听说有创业担保贷款，一个人最多能贷多少", JILIN)
+    assert "20万元" in b.text
