@@ -413,6 +413,10 @@ def answer_attribute(
     searches = [(focus, topic, True), (clauses, topic, True), (focus, topic, False), (clauses, topic, False)]
     if frame.content:
         searches.append((covering, None, True))
+        if not attribute.kinds:
+            # an attribute no kind of fact answers, only what a sentence says (an age: 攻坚行动对登记
+            # 失业的青年有年龄限制不 → 35岁以下, a fact filed under the 1311 service): by sentence too
+            searches.append((covering, None, False))
     document_block: List[Clause] = []
     if attribute.document_wide:  # a document's contact clause serves every clause of it
         documents = {c.doc.doc_no for c in (focus or clauses)}
@@ -854,6 +858,29 @@ def document_answer(
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
         return None
     return _document_record(scored[0][1])
+
+
+# A contact fact naming a person (联系人…臧翠旭): the one a document gives for the work it sets out.
+_NAMED_CONTACT = re.compile(r"联系人")
+
+
+def document_contact(
+    kb: KnowledgeBase, last_documents: Sequence[str], province: Optional[str], topic: Optional[str] = None,
+) -> Optional[Answer]:
+    """有问题找谁 / 联系人叫啥 after an answer: the contact person the cited document gives (the
+    攻坚行动 notice names 臧翠旭, 0431-88691597), with the other contact facts of that clause. None
+    when the documents last cited name no contact person."""
+    clauses = [c for c in kb.clauses_for(None, province) if c.doc.doc_no in last_documents
+               and any(f.kind == "contact" and _NAMED_CONTACT.search(f.say) for f in c.facts)]
+    if not clauses:
+        return None
+    cited = [(c, [f for f in c.facts if f.kind == "contact"]) for c in clauses]
+    lines = [f.say for _, facts in cited for f in facts]
+    text = "文件所列联系方式：\n" + "\n".join(f"· {line}" for line in lines) + "\n" + _source_line(cited)
+    return Answer(
+        text=text, kind="policy", region=clauses[0].doc.province, topic=topic,
+        citations=[_citation(c, fs) for c, fs in cited], stated=[f for _, fs in cited for f in fs],
+    )
 
 
 def _document_record(d: Document) -> Answer:

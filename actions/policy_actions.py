@@ -377,6 +377,10 @@ class ActionAnswerPolicy(BlockingAction):
         else:
             hits = kb.search(text, region.province if region else None)
             answer = answering.search_answer(kb, text, hits, frame)
+        if subject and _asks_a_contact_of_nothing(own) and answer.kind in ("policy", "unknown"):
+            # 有问题找谁 after an answer: the contact person the document just cited gives, if any
+            contact = answering.document_contact(kb, tracker.get_slot("last_documents") or (), province, answer.topic)
+            answer = contact or answer
         if answer.kind == "unknown" and help_topic and _asks_what_to_do(own):
             # 待业两年了，有没有政策能帮帮我: the words around the plea are not covered, the plea is
             answer = answering.topic_answer(kb, help_topic, text, region, _plea(own))

@@ -331,3 +331,16 @@ def test_an_amount_asked_of_money_the_documents_name_without_a_figure_is_decline
     # when the clause before names money the documents do put a figure on, it is answered
     b = answering.topic_answer(kb, "loan", "听说有创业担保贷款，一个人最多能贷多少", JILIN)
     assert "20万元" in b.text
+
+
+def test_the_contact_person_of_the_document_last_cited(kb):
+    """有问题找谁 after an answer from the 攻坚行动 notice: the person that notice names, cited."""
+    a = answering.document_contact(kb, ["吉人社发〔2022〕21号"], "吉林", "service_1311")
+    assert a is not None and "臧翠旭" in a.text and "0431-88691597" in a.text
+    assert {c.doc_no for c in a.citations} == {"吉人社发〔2022〕21号"}
+    assert answering.document_contact(kb, ["赣人社函〔2021〕55号"], "江西") is None  # it names no one
+
+
+def test_an_age_limit_filed_under_another_topic_answers_an_age_question(kb):
+    a = answering.topic_answer(kb, "registration_info", "吉林那个离校未就业毕业生服务攻坚行动 对登记失业的青年有年龄限制不", JILIN)
+    assert "35岁以下" in a.text and "吉人社发〔2022〕21号" in a.text
