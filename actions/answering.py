@@ -118,13 +118,33 @@ def _matches(
     ``rarity`` weighs a keyword by how few of the candidate facts mention it (贴息 says more than
     创业贷款 among the loan facts), as BM25 weighs terms by inverse document frequency."""
     used = [k for k in fact.keywords if k and k in question and not _crosses_a_term(k, question)]
+    # 外省大学 in 在外省读的大学: a keyword said with a few characters between its words
+    loose = [k for k in fact.keywords if k and k not in question and _said_apart(k, question)]
     common = question_tokens & _say_tokens(fact.say)
-    if not used and len(common) < 2:
+    if not used and not loose and len(common) < 2:
         return 0.0
     rarity = rarity or {}
     shared = sum(rarity.get(t, 1.0) for t in common)
     keyword_weight = sum((1.0 if len(k) >= 3 else 0.5) * rarity.get(k, 1.0) for k in used)  # 创业 < 一次性补贴
+    keyword_weight += sum(LOOSE_KEYWORD_WEIGHT * rarity.get(k, 1.0) for k in loose)
     return keyword_weight + 0.3 * shared + (0.5 if fact.primary else 0.0) + 0.01 * sum(map(len, used))
+
+
+# A keyword said apart weighs this much (a keyword said whole: 1.0 for three characters or more).
+LOOSE_KEYWORD_WEIGHT = 0.75
+# At most this many characters between the words of a keyword said apart (外省|读的|大学).
+_APART_GAP = 2
+
+
+@functools.lru_cache(maxsize=65536)
+def _said_apart(keyword: str, question: str) -> bool:
+    """Whether a keyword of two words or more (外省大学: 外省 + 大学) stands in the question with its
+    words in order and at most ``_APART_GAP`` characters between them (在外省读的大学)."""
+    words = tokens(keyword)
+    if len(words) < 2 or any(len(w) < 2 for w in words):
+        return False
+    pattern = (".{0,%d}" % _APART_GAP).join(map(re.escape, words))
+    return re.search(pattern, question) is not None
 
 
 @functools.lru_cache(maxsize=256)

@@ -344,3 +344,12 @@ def test_the_contact_person_of_the_document_last_cited(kb):
 def test_an_age_limit_filed_under_another_topic_answers_an_age_question(kb):
     a = answering.topic_answer(kb, "registration_info", "吉林那个离校未就业毕业生服务攻坚行动 对登记失业的青年有年龄限制不", JILIN)
     assert "35岁以下" in a.text and "吉人社发〔2022〕21号" in a.text
+
+
+def test_a_keyword_said_with_words_between_still_matches(kb):
+    """外省大学 in 在外省读的大学: a keyword said apart counts (a little less than said whole)."""
+    assert answering._said_apart("外省大学", "我是江西人在外省读的大学")
+    assert not answering._said_apart("外省大学", "我在外省，想考大学")  # too far apart
+    assert not answering._said_apart("档案", "档里有个案子")  # one word: only whole
+    a = answering.topic_answer(kb, "registration_info", "我是江西人在外省读的大学，离校没找到工作，啥时候会被纳入实名信息数据库", JIANGXI)
+    assert "9月底" in a.text
