@@ -136,15 +136,19 @@ LOOSE_KEYWORD_WEIGHT = 0.75
 _APART_GAP = 2
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
+def _apart_pattern(keyword: str) -> Optional[re.Pattern]:
+    words = tokens(keyword)
+    if len(words) < 2 or any(len(w) < 2 for w in words):
+        return None
+    return re.compile((".{0,%d}" % _APART_GAP).join(map(re.escape, words)))
+
+
 def _said_apart(keyword: str, question: str) -> bool:
     """Whether a keyword of two words or more (外省大学: 外省 + 大学) stands in the question with its
     words in order and at most ``_APART_GAP`` characters between them (在外省读的大学)."""
-    words = tokens(keyword)
-    if len(words) < 2 or any(len(w) < 2 for w in words):
-        return False
-    pattern = (".{0,%d}" % _APART_GAP).join(map(re.escape, words))
-    return re.search(pattern, question) is not None
+    pattern = _apart_pattern(keyword)
+    return pattern is not None and pattern.search(question) is not None
 
 
 @functools.lru_cache(maxsize=256)
