@@ -395,12 +395,17 @@ def select_for_attribute(
     def answers(fact: Fact) -> bool:
         return fact.kind in attribute.kinds if strict else attribute.answered_by(fact.kind, fact.say)
 
+    # what the figure is of, within a subject and other than the subject itself (见习几个月: every
+    # duration of the internship names 见习)
+    measured = _measured_words(frame) if topic is not None else ()
+    measured = () if subject_name and coverage(list(measured), subject_name) == 1.0 else measured
+
     for group in (main, side):
         candidates = [
             (c, f) for c in group for f in c.facts
             if not _local(f) and answers(f) and (topic is None or f.key.startswith(topic + ".") or c.topics[0] == topic)
         ]
-        scored = [(c, f, _matches(f, question, question_tokens)) for c, f in candidates]
+        scored = [(c, f, _matches(f, question, question_tokens) or _states_measured(f, measured)) for c, f in candidates]
         scored = [x for x in scored if x[2] > 0]
         if scored:
             best = max(x[2] for x in scored)
@@ -419,6 +424,15 @@ def select_for_attribute(
         if chosen:
             return by_clause(chosen)
     return []
+
+
+# How well a fact fits when it shares no keyword with the question but its sentence names what
+# the figure asked is of (选多少个团队: 60个…团队): less than any keyword.
+MEASURED_ONLY_FIT = 0.4
+
+
+def _states_measured(fact: Fact, measured: Tuple[str, ...]) -> float:
+    return MEASURED_ONLY_FIT if measured and all(w in fact.say for w in measured) else 0.0
 
 
 def answer_attribute(

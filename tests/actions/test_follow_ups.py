@@ -227,3 +227,13 @@ def test_a_message_pointing_back_continues_the_subject_whatever_the_nlu_hears(kb
     alone, _ = plan_question(kb, "ask_employer_incentives", parse_frame("吉林的 这个政策延续到啥时候", kb.known_text),
                              None, None, "吉林")
     assert alone != "internship"
+
+
+def test_a_count_asked_of_a_word_the_count_fact_names(kb):
+    """选多少个团队 after the teams' grant: the count fact naming 团队 (60个) answers, though it
+    shares no keyword with the follow-up; 见习几个月 is still declined (the review period's 15个
+    工作日 names 见习 too, but 见习 is only the subject)."""
+    topic, frame = plan(kb, "吉林对青年人才创新创业团队资助多少", "选多少个团队", "startup_subsidy")
+    assert "60个" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+    declined = answering.topic_answer(kb, "internship", "吉林就业见习一般见习几个月", JILIN)
+    assert not declined.citations
