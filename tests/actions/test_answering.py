@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from actions import answering
 from policies_kb.regions import Region, lookup
 
@@ -311,16 +313,16 @@ def test_out_of_work_two_years_or_more_leads_with_the_hardship_group(kb):
     assert "离校2年及以上" not in fresh.text.split("依据")[0].split("\n")[1]
 
 
-def test_a_programmes_name_is_answered_by_the_sentence_that_names_it(kb):
-    """叫啥名来着 asks a name: the sentence giving the programme in quotes, not a duration (几年 there
-    only describes the programme)."""
-    a = answering.topic_answer(kb, "internship", "江西搞见习是不是有个几年几百万的计划 叫啥名来着", JIANGXI)
-    assert "三年百万青年见习计划" in a.text and "赣人社函〔2021〕55号" in a.text
-
-
-def test_when_a_service_area_went_live_is_a_date_not_a_website(kb):
-    a = answering.topic_answer(kb, "internship", "吉林省就业见习万岗募集计划的省级服务专区是哪天上线的？", JILIN)
-    assert "4月1日上线" in a.text
+@pytest.mark.parametrize("question,region,expected", [
+    # 叫啥名来着 asks a name: the sentence giving the programme in quotes, not a duration (几年 there
+    # only describes the programme)
+    ("江西搞见习是不是有个几年几百万的计划 叫啥名来着", JIANGXI, ("三年百万青年见习计划", "赣人社函〔2021〕55号")),
+    # when a service area went live is a date, not a website
+    ("吉林省就业见习万岗募集计划的省级服务专区是哪天上线的？", JILIN, ("4月1日上线", "吉人社联〔2022〕79号")),
+])
+def test_a_name_or_a_date_asked_of_the_internship_programme(kb, question, region, expected):
+    text = answering.topic_answer(kb, "internship", question, region).text
+    assert all(e in text for e in expected)
 
 
 def test_an_amount_asked_of_money_the_documents_name_without_a_figure_is_declined(kb):
