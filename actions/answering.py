@@ -572,7 +572,8 @@ def _measured_words(frame: Frame) -> Tuple[str, ...]:
                        if attribute.matches(c) and any(w in c for w in frame.content)), clause)
     lexicon = load_lexicon()
     if not any(w in clause for w in frame.content) and "amount" in attribute.kinds:
-        money = _money_named_before(frame, clause, lexicon.money_nouns)
+        money = _money_asked(clause, attribute, lexicon.money_nouns) or _money_named_before(
+            frame, clause, lexicon.money_nouns)
         if money:
             return money
     spans = [(m.start(), m.end()) for cue in attribute.cues for m in cue.finditer(clause)]
@@ -598,6 +599,17 @@ def _measured_words(frame: Frame) -> Tuple[str, ...]:
     start = ends[word] - len(word)
     modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start) and _is_noun(w)), None)
     return (modifier, word) if modifier else (word,)
+
+
+def _money_asked(clause: str, attribute: Attribute, money_nouns: Sequence[str]) -> Tuple[str, ...]:
+    """评上示范单位，奖励多少钱: the asking clause names no subject word, only money right before
+    the cue (奖励, an everyday word): that is what the amount is of."""
+    starts = [m.start() for cue in attribute.cues for m in cue.finditer(clause)]
+    if not starts:
+        return ()
+    before = clause[: min(starts)]
+    found = [m for m in money_nouns if before.endswith(m) or (m in before and len(before) - before.rfind(m) - len(m) <= 2)]
+    return (max(found, key=len),) if found else ()
 
 
 def _money_named_before(frame: Frame, clause: str, money_nouns: Sequence[str]) -> Tuple[str, ...]:

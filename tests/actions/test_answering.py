@@ -330,6 +330,9 @@ def test_an_amount_asked_of_money_the_documents_name_without_a_figure_is_decline
     name but never put a figure on; another subsidy's figure (扩岗补助 2696.1万元) is no answer."""
     a = answering.topic_answer(kb, "service_1311", "县里高校毕业生就业创业实训中心说提供生活补助，一个月给多少钱", JILIN)
     assert a.kind == "unknown" and not a.citations and not amounts(a.text)
+    # money asked right before the cue, in an everyday word (奖励), is what the amount is of too
+    c = answering.topic_answer(kb, "internship", "我们单位要是评上吉林的国家级就业见习示范单位，奖励多少钱？", JILIN)
+    assert c.kind == "unknown" and not c.citations
     # when the clause before names money the documents do put a figure on, it is answered
     b = answering.topic_answer(kb, "loan", "听说有创业担保贷款，一个人最多能贷多少", JILIN)
     assert "20万元" in b.text
