@@ -358,3 +358,9 @@ def test_a_keyword_said_with_words_between_still_matches(kb):
     assert not answering._said_apart("档案", "档里有个案子")  # one word: only whole
     a = answering.topic_answer(kb, "registration_info", "我是江西人在外省读的大学，离校没找到工作，啥时候会被纳入实名信息数据库", JIANGXI)
     assert "9月底" in a.text
+
+
+def test_years_since_leaving_school_are_no_term(kb):
+    """离校2年及以上 is who counts as 就业困难, not how long a 公益性岗位 lasts: 能干多长时间 is declined."""
+    a = answering.topic_answer(kb, "hardship_support", "吉林公益性岗位托底安置的毕业生，工资多少，能干多长时间？", JILIN)
+    assert a.kind == "unknown" and not a.citations
