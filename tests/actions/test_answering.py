@@ -364,3 +364,12 @@ def test_years_since_leaving_school_are_no_term(kb):
     """离校2年及以上 is who counts as 就业困难, not how long a 公益性岗位 lasts: 能干多长时间 is declined."""
     a = answering.topic_answer(kb, "hardship_support", "吉林公益性岗位托底安置的毕业生，工资多少，能干多长时间？", JILIN)
     assert a.kind == "unknown" and not a.citations
+
+
+def test_within_two_years_of_leaving_is_no_deadline(kb):
+    """离校2年内 says who may apply, not until when: 执行到什么时候截止 is declined in Jiangxi, whose
+    document gives no end date for the 剩余期限 subsidy (Jilin's does: 2022年12月31日)."""
+    a = answering.topic_answer(kb, "internship", "江西见习单位的剩余期限见习补贴政策执行到什么时候截止？", JIANGXI)
+    assert a.kind == "unknown" and not a.citations
+    b = answering.topic_answer(kb, "internship", "吉林见习单位的剩余期限见习补贴政策执行到什么时候截止？", JILIN)
+    assert "2022年12月31日" in b.text
