@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 import functools
 import math
 import re
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from actions import rules
 from actions.frame import Frame, coverage, parse_frame
@@ -590,14 +590,23 @@ def _measured_words(frame: Frame) -> Tuple[str, ...]:
     if following and following[0][0] <= 1 and _QUESTION_WORD_END.search(clause[:last]):
         return tuple(w for _, w in following[:2])
     before = clause[: min(start for start, _ in spans)]
-    ends = {w: before.rfind(w) + len(w) for w in frame.content if w in before}
+    return _word_ending(before, frame.content, lambda w: _is_noun(w) and measures(w), _is_noun)
+
+
+def _word_ending(
+    before: str, content: Sequence[str], fits: Callable[[str], bool], modifies: Callable[[str], bool],
+) -> Tuple[str, ...]:
+    """The content word ending last in ``before`` (the longer on a tie), when it ends at most
+    ``_MEASURE_GAP`` characters from its end and ``fits``; with the content word right before it,
+    when that ``modifies`` it (孵化基地 + 房租补贴)."""
+    ends = {w: before.rfind(w) + len(w) for w in content if w in before}
     if not ends:
         return ()
     word = max(ends, key=lambda w: (ends[w], len(w)))
-    if len(before) - ends[word] > _MEASURE_GAP or not _is_noun(word) or not measures(word):
+    if len(before) - ends[word] > _MEASURE_GAP or not fits(word):
         return ()
     start = ends[word] - len(word)
-    modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start) and _is_noun(w)), None)
+    modifier = next((w for w in content if w != word and before.endswith(w, 0, start) and modifies(w)), None)
     return (modifier, word) if modifier else (word,)
 
 
@@ -619,16 +628,8 @@ def _money_named_before(frame: Frame, clause: str, money_nouns: Sequence[str]) -
     earlier = clauses_of(frame.text[: frame.text.rfind(clause)])
     if not earlier:
         return ()
-    before = earlier[-1]
-    ends = {w: before.rfind(w) + len(w) for w in frame.content if w in before}
-    if not ends:
-        return ()
-    word = max(ends, key=lambda w: (ends[w], len(w)))
-    if not any(word.endswith(m) for m in money_nouns) or len(before) - ends[word] > _MEASURE_GAP:
-        return ()
-    start = ends[word] - len(word)
-    modifier = next((w for w in frame.content if w != word and before.endswith(w, 0, start)), None)
-    return (modifier, word) if modifier else (word,)
+    return _word_ending(
+        earlier[-1], frame.content, lambda w: any(w.endswith(m) for m in money_nouns), lambda w: True)
 
 
 # 哪家银行, 什么编制: the word after a which-word is the thing the answer must name.
