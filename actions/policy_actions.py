@@ -309,8 +309,8 @@ def offer_registration(dispatcher: CollectingDispatcher, tracker: Tracker, text:
     """After answering a graduate who says they are out of work ("毕业半年了还没找到工作，该怎么办"),
     offer registration when they have none on this channel. Not after a plain policy question,
     not to a parent or an employer asking, not for a province we do not cover."""
-    if answer.kind == "uncovered" or load_lexicon().asker_of(text) != "graduate":
-        return
+    if tracker.active_loop_name or answer.kind == "uncovered" or load_lexicon().asker_of(text) != "graduate":
+        return  # a question asked in the middle of the form: the form is the registration
     if not load_lexicon().says_out_of_work(text):
         return
     if registration_of(tracker) is None:
@@ -325,76 +325,83 @@ class ActionAnswerPolicy(BlockingAction):
         return "action_answer_policy"
 
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        kb = knowledge_base()
-        message = tracker.latest_message or {}
-        intent = (message.get("intent") or {}).get("name") or ""
-        text = message.get("text") or ""
-        if not tracker.active_loop_name and asks_to_register(text):  # 想登记一下 read as a policy question
-            return start_registration_form()
-        frame = parse_frame(text, kb.known_text)
-        if intent in ACKNOWLEDGE_INTENTS and frame.bare:  # 嗯 那有问题打哪个电话 asks a contact
-            dispatcher.utter_message(response="utter_acknowledge")
-            return []
-        subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
-        new_figures = frame.details != QuestionDetails()  # 我们是四个人 after 合伙能贷多少: a follow-up
-        if intent == "inform" and not load_lexicon().asks(text) and not (subject and new_figures):  # no form open
-            dispatcher.utter_message(response="utter_inform_outside_form")
-            return []
-        region = resolve_region(tracker)
-        if region is not None and compares_covered_provinces(text):
-            region = None  # 吉林跟江西比，贷款上限差多少: each province is answered
-        province = region.province if region is not None else None
-        if (region is None or region.covered) and load_lexicon().asks_about_document(text):
-            about_document = answering.document_answer(kb, frame, province, tracker.get_slot("last_documents") or ())
-            if about_document is not None:
-                send(dispatcher, about_document)
-                return region_events(tracker, region) + [SlotSet("last_documents", cited_documents(about_document))]
-        own = frame
-        topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
-        situation = load_lexicon().out_of_work_phrases(text)
-        help_topic = out_of_work_topic(kb, text, province, own.details) if situation else None
-        if situation and frame.content and all(any(w in p for p in situation) for w in frame.content):
-            # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
-            frame = replace(frame, content=(), asked=())
-            topic = help_topic or topic
-        elif help_topic and not own.content and _asks_what_to_do(own):
-            # 实在找不到工作呢 after an answer on loans: the asker's situation, not a follow-up on loans
-            topic, frame = help_topic, _plea(own)
-        elif topic is None and not frame.content:  # 还没找到工作，我该怎么办
-            topic = help_topic
-        if region is not None and not region.covered:
-            answer = answering.uncovered_answer(region)
-        elif topic is not None:
+        return answer_latest_message(dispatcher, tracker)
+
+
+def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Answer the latest message as a policy question (or decline it); the slot events to apply.
+    Also used by the registration form for a question typed where a field was expected."""
+    kb = knowledge_base()
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name") or ""
+    text = message.get("text") or ""
+    if not tracker.active_loop_name and asks_to_register(text):  # 想登记一下 read as a policy question
+        # 我是江西的…要去哪登记: the place is kept for the questions asked during the form
+        return region_events(tracker, resolve_region(tracker)) + start_registration_form()
+    frame = parse_frame(text, kb.known_text)
+    if intent in ACKNOWLEDGE_INTENTS and frame.bare:  # 嗯 那有问题打哪个电话 asks a contact
+        dispatcher.utter_message(response="utter_acknowledge")
+        return []
+    subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
+    new_figures = frame.details != QuestionDetails()  # 我们是四个人 after 合伙能贷多少: a follow-up
+    if intent == "inform" and not load_lexicon().asks(text) and not (subject and new_figures):  # no form open
+        dispatcher.utter_message(response="utter_inform_outside_form")
+        return []
+    region = resolve_region(tracker)
+    if region is not None and compares_covered_provinces(text):
+        region = None  # 吉林跟江西比，贷款上限差多少: each province is answered
+    province = region.province if region is not None else None
+    if (region is None or region.covered) and load_lexicon().asks_about_document(text):
+        about_document = answering.document_answer(kb, frame, province, tracker.get_slot("last_documents") or ())
+        if about_document is not None:
+            send(dispatcher, about_document)
+            return region_events(tracker, region) + [SlotSet("last_documents", cited_documents(about_document))]
+    own = frame
+    topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
+    situation = load_lexicon().out_of_work_phrases(text)
+    help_topic = out_of_work_topic(kb, text, province, own.details) if situation else None
+    if situation and frame.content and all(any(w in p for p in situation) for w in frame.content):
+        # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
+        frame = replace(frame, content=(), asked=())
+        topic = help_topic or topic
+    elif help_topic and not own.content and _asks_what_to_do(own):
+        # 实在找不到工作呢 after an answer on loans: the asker's situation, not a follow-up on loans
+        topic, frame = help_topic, _plea(own)
+    elif topic is None and not frame.content:  # 还没找到工作，我该怎么办
+        topic = help_topic
+    if region is not None and not region.covered:
+        answer = answering.uncovered_answer(region)
+    elif topic is not None:
+        answer = answering.topic_answer(kb, topic, frame.text, region, frame)
+        if answer.kind == "unknown" and frame.inherited:  # asked of the subject, not of that attribute
+            frame = replace(frame, attribute=None, inherited=False)
             answer = answering.topic_answer(kb, topic, frame.text, region, frame)
-            if answer.kind == "unknown" and frame.inherited:  # asked of the subject, not of that attribute
-                frame = replace(frame, attribute=None, inherited=False)
-                answer = answering.topic_answer(kb, topic, frame.text, region, frame)
-        elif region is not None and frame.bare:
-            answer = Answer(
-                text=f"好的，已记下您在{region.province}省。请问您想了解哪方面的政策？例如创业担保贷款、就业见习补贴、档案托管等。",
-                kind="acknowledge", region=region.province,
-            )
-        else:
-            hits = kb.search(text, region.province if region else None)
-            answer = answering.search_answer(kb, text, hits, frame)
-        if subject and _asks_a_contact_of_nothing(own) and answer.kind in ("policy", "unknown"):
-            # 有问题找谁 after an answer: the contact person the document just cited gives, if any
-            contact = answering.document_contact(kb, tracker.get_slot("last_documents") or (), province, answer.topic)
-            answer = contact or answer
-        if answer.kind == "unknown" and help_topic and _asks_what_to_do(own):
-            # 待业两年了，有没有政策能帮帮我: the words around the plea are not covered, the plea is
-            answer = answering.topic_answer(kb, help_topic, text, region, _plea(own))
-        if answer.kind == "unknown":
-            record_unanswered(tracker, text, region, answer)
-        send(dispatcher, answer)
-        offer_registration(dispatcher, tracker, text, answer)  # this message's words, not a follow-up's
-        events = region_events(tracker, region)
-        events.append(SlotSet("pending_topic", answer.topic if answer.kind == "both_provinces" else None))
-        subject_now = answer.topic or topic  # a declined question is still what was asked about
-        if subject_now and answer.kind in ("policy", "both_provinces", "search", "not_in_province", "unknown"):
-            events += [SlotSet("subject", subject_now), SlotSet("last_question", frame.text)]
-        events.append(SlotSet("last_documents", cited_documents(answer)))
-        return events
+    elif region is not None and frame.bare:
+        answer = Answer(
+            text=f"好的，已记下您在{region.province}省。请问您想了解哪方面的政策？例如创业担保贷款、就业见习补贴、档案托管等。",
+            kind="acknowledge", region=region.province,
+        )
+    else:
+        hits = kb.search(text, region.province if region else None)
+        answer = answering.search_answer(kb, text, hits, frame)
+    if subject and _asks_a_contact_of_nothing(own) and answer.kind in ("policy", "unknown"):
+        # 有问题找谁 after an answer: the contact person the document just cited gives, if any
+        contact = answering.document_contact(kb, tracker.get_slot("last_documents") or (), province, answer.topic)
+        answer = contact or answer
+    if answer.kind == "unknown" and help_topic and _asks_what_to_do(own):
+        # 待业两年了，有没有政策能帮帮我: the words around the plea are not covered, the plea is
+        answer = answering.topic_answer(kb, help_topic, text, region, _plea(own))
+    if answer.kind == "unknown":
+        record_unanswered(tracker, text, region, answer)
+    send(dispatcher, answer)
+    offer_registration(dispatcher, tracker, text, answer)  # this message's words, not a follow-up's
+    events = region_events(tracker, region)
+    events.append(SlotSet("pending_topic", answer.topic if answer.kind == "both_provinces" else None))
+    subject_now = answer.topic or topic  # a declined question is still what was asked about
+    if subject_now and answer.kind in ("policy", "both_provinces", "search", "not_in_province", "unknown"):
+        events += [SlotSet("subject", subject_now), SlotSet("last_question", frame.text)]
+    events.append(SlotSet("last_documents", cited_documents(answer)))
+    return events
 
 
 class ActionGoodbye(BlockingAction):

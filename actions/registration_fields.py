@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+from policies_kb.lexicon import load_lexicon
 from policies_kb.regions import COVERED, UNCOVERED, find_in_text, lookup
 from registry import phone as phones
 from registry import places
@@ -290,6 +291,17 @@ def asks_why_id(text: str) -> bool:
     """A question about why the ID number is needed or whether it can be left out."""
     text = text or ""
     return bool(_ID_WORDS.search(text) and (_WHY.search(text) or _WITHOUT.search(text)))
+
+
+def reads_as_question(text: str) -> bool:
+    """A question word, cue or mark (有没有, 多少, 怎么, ？) anywhere in the message."""
+    return load_lexicon().asks(text or "")
+
+
+def longer_than_a_name(text: str) -> bool:
+    """More Chinese characters than any name written without a "·" (欧阳娜娜 is four)."""
+    han = re.findall(r"[\u4e00-\u9fff]", text or "")
+    return "·" not in text and "•" not in text and len(han) > 5
 
 
 def is_acknowledgement(text: str) -> bool:

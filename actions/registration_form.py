@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.blocking import BlockingAction, off_the_loop
+from actions.policy_actions import answer_latest_message
 from actions.registration_replies import explain_why_id
 from registry import idcard
 from registry.redaction import UNAVAILABLE, first_reference
@@ -105,6 +106,17 @@ def _around_the_answer(dispatcher: CollectingDispatcher, tracker: Tracker, slot:
     return None
 
 
+def _question_instead(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, text: str,
+                      refused: bool) -> Optional[Dict[Text, Any]]:
+    """A question typed where a field was expected (家里条件不太好 有没有特别照顾 when the name was
+    asked) that the NLU could not place: answered like any policy question, then the form asks its
+    question again. A name is never longer than a few characters; other fields only when refused."""
+    if not f.reads_as_question(text) or not (refused or (slot == f.NAME and f.longer_than_a_name(text))):
+        return None
+    events = answer_latest_message(dispatcher, tracker)
+    return {slot: None} | {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
 class ValidateRegistrationForm(FormValidationAction):
     """validate_<slot> for each field. Every validator accepts ``None`` silently: a correction
     clears a slot, and rasa_sdk then validates the cleared value too."""
@@ -123,6 +135,9 @@ class ValidateRegistrationForm(FormValidationAction):
         if around is not None:
             return around
         result = f.PARSERS[slot](text)
+        question = _question_instead(dispatcher, tracker, slot, text, refused=not result.ok)
+        if question is not None:
+            return question
         if not result.ok:
             return _cleared(slot) | _reject(dispatcher, tracker, slot, result.reason)
         return _accept(dispatcher, slot, result)

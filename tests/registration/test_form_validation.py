@@ -263,3 +263,18 @@ def test_a_bare_yes_or_no_answers_the_question_whatever_intent_was_heard(domain,
 def test_other_messages_at_a_yes_no_question_are_not_taken_as_its_answer(text):
     tracker = make_tracker({f.NAME: "张三"}, text=text, intent="thank", requested_slot=f.CONSENT)
     assert FORM.extract_reg_id_consent(CollectingDispatcher(), tracker, {}) == {}
+
+
+def test_a_question_typed_for_the_name_is_answered_not_taken_as_the_name():
+    """家里条件不太好 有没有特别照顾 at 请问您的姓名是 was once stored as the name: a question longer than
+    any name is answered as a policy question (a reply of its own) and the name is asked again."""
+    result, messages = validate(f.NAME, "家里条件不太好 有没有特别照顾", intent="nlu_fallback")
+    assert result[f.NAME] is None
+    assert messages and not any("姓名" in m for m in messages)  # a reply to the question, no refusal
+    kept, _ = validate(f.NAME, "欧阳娜娜", intent="nlu_fallback")
+    assert kept[f.NAME] == "欧阳娜娜"
+
+
+def test_a_refused_answer_that_is_a_question_is_answered():
+    result, messages = validate(f.GRAD_YEAR, "毕业年份填哪年才能领见习补贴？", intent="nlu_fallback")
+    assert result[f.GRAD_YEAR] is None and any("见习" in m for m in messages)
