@@ -256,14 +256,18 @@ def plan_question(
     chosen = plan_or_result_topic(kb, choose_topic(kb, topic, frame, province, follows_up), frame, province, continues)
     if previous is not None and chosen == subject:
         details = frame.details.merged_over(previous.details)
+        names_its_own = bool(frame.content)
         if not frame.content and previous.content and frame.attribute is not None and frame.attribute.document_wide:
             # 找谁联系, 邮箱呢: the contact of what the previous question named; its own words pick the fact
             frame = replace(frame, content=previous.content)
         elif not frame.content and previous.content:
             # 应届的有多少 after 事业单位招多少人: what it is asked of is what the previous question named
             frame = replace(frame, text="".join(previous.content) + "，" + frame.text, content=previous.content)
-        if frame.attribute is None and len(frame.text) <= ELLIPTICAL_MAX_CHARS and previous.attribute is not None:
-            return chosen, replace(frame, details=details, attribute=previous.attribute, inherited=True)
+        carried = previous.attribute
+        if carried is not None and carried.carried_as and names_its_own:
+            carried = load_lexicon().attribute(carried.carried_as)
+        if frame.attribute is None and len(frame.text) <= ELLIPTICAL_MAX_CHARS and carried is not None:
+            return chosen, replace(frame, details=details, attribute=carried, inherited=True)
         return chosen, replace(frame, details=details)
     return chosen, frame
 

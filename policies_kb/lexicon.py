@@ -37,6 +37,9 @@ class Attribute:
     # Says only that something is asked (a bare 多少): a more specific cue earlier in the same
     # clause names what.
     weak: bool = False
+    # The attribute a follow-up naming a subject of its own inherits instead of this one (那开个小公司
+    # 贷款呢 after 有啥补贴 asks the loan's amount, not which subsidies a loan has); None: this one.
+    carried_as: Optional[str] = None
 
     @property
     def asks_a_figure(self) -> bool:
@@ -237,6 +240,10 @@ def _check(data: dict) -> None:
     for entry in data["attributes"]:
         if not entry.get("id") or not entry.get("cues") or not (entry.get("kinds") or entry.get("evidence")):
             raise ValueError(f"{LEXICON_FILE.name}: attribute {entry!r} needs id, cues and kinds or evidence")
+    ids = {entry["id"] for entry in data["attributes"]}
+    for entry in data["attributes"]:
+        if entry.get("carried_as") and entry["carried_as"] not in ids:
+            raise ValueError(f"{LEXICON_FILE.name}: attribute {entry['id']} is carried as unknown {entry['carried_as']!r}")
 
 
 def _long_out_of_work(entry: Any) -> Optional[Tuple[float, str, Pattern[str]]]:
@@ -259,6 +266,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
             unstated=re.compile(data["unstated"]) if data.get("unstated") else None,
             document_wide=bool(a.get("document_wide")),
             weak=bool(a.get("weak")),
+            carried_as=str(a["carried_as"]) if a.get("carried_as") else None,
         )
         for a in data["attributes"]
     )

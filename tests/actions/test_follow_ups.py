@@ -237,3 +237,19 @@ def test_a_count_asked_of_a_word_the_count_fact_names(kb):
     assert "60个" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
     declined = answering.topic_answer(kb, "internship", "吉林就业见习一般见习几个月", JILIN)
     assert not declined.citations
+
+
+def test_which_subsidies_there_are_is_answered_by_a_sentence_naming_them(kb):
+    """有啥补贴 asks which subsidies there are: 吉林's employer clause names them without a figure,
+    so the sentence naming them answers, not a neighbouring percentage (稳岗返还 60%)."""
+    frame = parse_frame("吉林企业招了应届生有啥补贴", kb.known_text)
+    assert frame.attribute.id == "offered"
+    answer = answering.topic_answer(kb, "employer_incentives", frame.text, JILIN, frame)
+    assert "扩岗补助" in answer.text and "60%" not in answer.text
+
+
+def test_a_follow_up_naming_a_loan_after_which_subsidies_asks_its_amount(kb):
+    topic, frame = plan(kb, "毕业一年多了还没上班 想自己创业 有啥补贴不", "那要是开个小公司贷款呢", "startup_subsidy")
+    assert frame.inherited and frame.attribute.id == "amount"
+    answer = answering.topic_answer(kb, topic, frame.text, JILIN, frame)
+    assert "400万" in answer.text
