@@ -321,6 +321,26 @@ def offer_registration(dispatcher: CollectingDispatcher, tracker: Tracker, text:
         dispatcher.utter_message(response="utter_offer_registration")
 
 
+def tell_where_to_register(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """去哪登记 / 在网上哪能登记失业: where the documents say to register, cited, before the form
+    starts here. Only for a covered province the conversation names: the form's first question
+    follows, so the answer cannot end asking for a province."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    procedure = load_lexicon().attribute("procedure")
+    if not ((procedure is not None and procedure.matches(text)) or "哪" in text):
+        return []
+    region = resolve_region(tracker)
+    kb = knowledge_base()
+    topic = kb.topic_for_intent("ask_registration_info")
+    if region is None or not region.covered or topic is None:
+        return []
+    answer = answering.topic_answer(kb, topic.id, text, region, parse_frame(text, kb.known_text))
+    if answer.kind != "policy":
+        return []
+    send(dispatcher, answer)
+    return region_events(tracker, region) + [SlotSet("last_documents", cited_documents(answer))]
+
+
 class ActionAnswerPolicy(BlockingAction):
     """Answers every message that no rule of its own handles: policy questions, follow-ups, places
     given after we asked, unsure parses (searched), and stray acknowledgements."""
@@ -341,7 +361,8 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     text = message.get("text") or ""
     if not tracker.active_loop_name and asks_to_register(text):  # 想登记一下 read as a policy question
         # 我是江西的…要去哪登记: the place is kept for the questions asked during the form
-        return region_events(tracker, resolve_region(tracker)) + start_registration_form()
+        told = tell_where_to_register(dispatcher, tracker)
+        return (told or region_events(tracker, resolve_region(tracker))) + start_registration_form()
     frame = parse_frame(text, kb.known_text)
     if intent in ACKNOWLEDGE_INTENTS and frame.bare:  # 嗯 那有问题打哪个电话 asks a contact
         dispatcher.utter_message(response="utter_acknowledge")

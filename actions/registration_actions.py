@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.blocking import BlockingAction
-from actions.policy_actions import ActionAnswerPolicy
+from actions.policy_actions import ActionAnswerPolicy, tell_where_to_register
 from actions.registration_form import registration_store
 from actions.registration_request import asks_to_register, start_registration_form
 from policies_kb.lexicon import load_lexicon
@@ -162,7 +162,8 @@ class ActionStartRegistration(BlockingAction):
         text = (tracker.latest_message or {}).get("text") or ""
         lexicon = load_lexicon()
         asks_what_to_do = lexicon.says_out_of_work(text) and lexicon.asks(text) and not NAMES_REGISTRATION.search(text)
-        return [SlotSet("registration_wish", not asks_what_to_do)]
+        told = [] if asks_what_to_do else tell_where_to_register(dispatcher, tracker)
+        return told + [SlotSet("registration_wish", not asks_what_to_do)]
 
 
 class ActionRegistrationStatus(BlockingAction):
