@@ -308,9 +308,14 @@ def is_acknowledgement(text: str) -> bool:
     return bool(_ACKNOWLEDGEMENT.match((text or "").strip()))
 
 
+def says_a_correction(text: str) -> bool:
+    """错, 改, 不对, 应该是: the message corrects something said before."""
+    return bool(_CORRECTION.search(text or ""))
+
+
 def correction_named(text: str) -> Optional[str]:
     """The field a message corrects (电话填错了, 学历改成博士, 我是今年毕业的，年份写错了), or None."""
-    return field_named_in(text) if _CORRECTION.search(text or "") else None
+    return field_named_in(text) if says_a_correction(text) else None
 
 
 def value_in_correction(text: str, slot: str) -> Optional[FieldResult]:

@@ -127,7 +127,7 @@ class ValidateRegistrationForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
         return f.required_fields(tracker.get_slot(f.CONSENT), tracker.get_slot(f.INTENTION))
 
-    def _field(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    def answer_field(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if value is None:
             return _cleared(slot)
         text = str(value)
@@ -143,7 +143,7 @@ class ValidateRegistrationForm(FormValidationAction):
         return _accept(dispatcher, slot, result)
 
     def validate_reg_name(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.NAME, value, dispatcher, tracker)
+        return self.answer_field(f.NAME, value, dispatcher, tracker)
 
     def _bare_answer(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
         """The latest message as the answer to the yes-no question ``slot`` when it is nothing but
@@ -206,40 +206,40 @@ class ValidateRegistrationForm(FormValidationAction):
         return checked
 
     def validate_reg_phone(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.PHONE, value, dispatcher, tracker)
+        return self.answer_field(f.PHONE, value, dispatcher, tracker)
 
     def validate_reg_school(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.SCHOOL, value, dispatcher, tracker)
+        return self.answer_field(f.SCHOOL, value, dispatcher, tracker)
 
     def validate_reg_major(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.MAJOR, value, dispatcher, tracker)
+        return self.answer_field(f.MAJOR, value, dispatcher, tracker)
 
     def validate_reg_education(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.EDUCATION, value, dispatcher, tracker)
+        return self.answer_field(f.EDUCATION, value, dispatcher, tracker)
 
     def validate_reg_grad_year(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.GRAD_YEAR, value, dispatcher, tracker)
+        return self.answer_field(f.GRAD_YEAR, value, dispatcher, tracker)
 
     def validate_reg_hukou_city(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.HUKOU_CITY, value, dispatcher, tracker)
+        return self.answer_field(f.HUKOU_CITY, value, dispatcher, tracker)
 
     def validate_reg_city(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.CITY, value, dispatcher, tracker)
+        return self.answer_field(f.CITY, value, dispatcher, tracker)
 
     def validate_reg_intention(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.INTENTION, value, dispatcher, tracker)
+        return self.answer_field(f.INTENTION, value, dispatcher, tracker)
 
     def validate_reg_wanted_job(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.WANTED_JOB, value, dispatcher, tracker)
+        return self.answer_field(f.WANTED_JOB, value, dispatcher, tracker)
 
     def validate_reg_wanted_industry(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.WANTED_INDUSTRY, value, dispatcher, tracker)
+        return self.answer_field(f.WANTED_INDUSTRY, value, dispatcher, tracker)
 
     def validate_reg_wanted_region(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.WANTED_REGION, value, dispatcher, tracker)
+        return self.answer_field(f.WANTED_REGION, value, dispatcher, tracker)
 
     def validate_reg_hardship(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._field(f.HARDSHIP, value, dispatcher, tracker)
+        return self.answer_field(f.HARDSHIP, value, dispatcher, tracker)
 
     def validate_reg_confirm(self, value: Any, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value is None or isinstance(value, bool):
@@ -329,6 +329,11 @@ class ActionRegistrationCorrect(BlockingAction):
         slot = f.field_named_in(text)
         wanted = f.required_fields(tracker.get_slot(f.CONSENT), tracker.get_slot(f.INTENTION))
         if slot is None or slot not in wanted:
+            requested = tracker.get_slot("requested_slot")
+            if requested in f.PARSERS and requested != f.ID and not f.says_a_correction(text):
+                # 王芳 at the name question, heard as a correction: it answers the question asked
+                answer = ValidateRegistrationForm().answer_field(requested, text, dispatcher, tracker)
+                return [SlotSet(k, v) for k, v in answer.items()]
             dispatcher.utter_message(text="请说明要修改哪一项，例如“修改手机号”“专业填错了”“改一下就业意向”。")
             return []
         return [SlotSet(k, v) for k, v in correct_field(dispatcher, tracker, slot, text).items()]

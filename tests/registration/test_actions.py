@@ -227,3 +227,12 @@ def test_a_change_from_someone_not_registered_that_names_no_field_is_a_policy_fo
     assert "没有查到" not in text and text
     _, text = run(ActionRegistrationUpdate(), text="手机号改成13800138000", intent="update_registration", active=False)
     assert "没有查到" in text  # a field named: it is about a registration, and there is none
+
+
+def test_an_answer_heard_as_a_correction_answers_the_question_asked():
+    """王芳 at the name question, classified update_registration by a model trained on another
+    machine: it names no field and says nothing is wrong, so it is the name."""
+    events, text = run(ActionRegistrationCorrect(), text="王芳", intent="update_registration",
+                       requested_slot=f.NAME)
+    assert {"name": f.NAME, "value": "王芳"} in [{"name": e["name"], "value": e["value"]} for e in events]
+    assert "王芳" in text and "要修改哪一项" not in text
