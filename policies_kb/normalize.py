@@ -21,6 +21,7 @@ import unicodedata
 from typing import Dict, Iterable, List, Optional
 
 from policies_kb.lexicon import load_lexicon
+from policies_kb.loader import KnowledgeBaseError, load_documents
 from policies_kb.regions import lookup, place_names
 from policies_kb.text import POLICY_TERMS, ensure_dictionary
 
@@ -147,12 +148,24 @@ class TypoRepairer:
         return _CJK_RUN.sub(fix_run, text)
 
 
+def _specific_keywords() -> List[str]:
+    """The knowledge base's fact keywords of three or four characters (检察院, 文职人员): specific
+    enough to repair towards (检查院 → 检察院), unlike a two-character alias such as 招人, which is
+    everyday speech (找人 must stay 找人)."""
+    try:
+        clauses = load_documents()
+    except KnowledgeBaseError:  # the validator reports it; typos are then left as typed
+        return []
+    asks = load_lexicon().asks  # 能贷多少 is how a question is put, not a term to repair towards
+    return sorted({k for c in clauses for f in c.facts for k in f.keywords if 3 <= len(k) <= 4 and not asks(k)})
+
+
 @functools.lru_cache(maxsize=1)
 def default_repairer() -> TypoRepairer:
-    """Repairs towards the policy dictionary and the lexicon's terms (not every fact alias: an
-    alias such as 招人 is everyday speech, and 找人 must stay 找人)."""
+    """Repairs towards the policy dictionary, the lexicon's terms and the facts' specific keywords."""
     lexicon = load_lexicon()
-    return TypoRepairer(policy_vocabulary(lexicon.terms), everyday=tuple(lexicon.generic) + place_names())
+    vocabulary = policy_vocabulary(tuple(lexicon.terms) + tuple(_specific_keywords()))
+    return TypoRepairer(vocabulary, everyday=tuple(lexicon.generic) + place_names())
 
 
 def normalize(text: Optional[str], repairer: Optional[TypoRepairer] = None) -> str:

@@ -253,3 +253,17 @@ def test_a_follow_up_naming_a_loan_after_which_subsidies_asks_its_amount(kb):
     assert frame.inherited and frame.attribute.id == "amount"
     answer = answering.topic_answer(kb, topic, frame.text, JILIN, frame)
     assert "400万" in answer.text
+
+
+def test_a_day_asked_is_not_answered_by_a_year_or_a_whole_year(kb):
+    """延边下周有没有招聘会，具体几号: the documents plan 500场 全年, no day: declined, no citation."""
+    frame = parse_frame("延边下周有没有招聘会，具体几号", kb.known_text)
+    assert frame.attribute.id == "date"
+    answer = answering.topic_answer(kb, "job_fairs", frame.text, JILIN, frame)
+    assert answer.kind == "unknown" and not answer.citations
+
+
+def test_everyday_schooling_words_are_covered_where_the_documents_say_zhongzhi(kb):
+    _, frame = plan(kb, "吉林见习补贴怎么算", "中专毕业的也算吗", "internship")
+    answer = answering.topic_answer(kb, "internship", frame.text, JILIN, frame)
+    assert answer.kind == "policy" and "中职" in answer.text

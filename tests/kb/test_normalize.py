@@ -15,6 +15,8 @@ from policies_kb.normalize import TypoRepairer, normalize, policy_vocabulary
     ("社宝补贴", "社保补贴"),
     ("internship补贴多少", "见习补贴多少"),
     ("人社会给提供什么服务", "人社部门会给提供什么服务"),  # 人社|会, not 人|社会
+    ("法院文职招几个 检查院呢", "法院文职招几个 检察院呢"),  # a fact's keyword of three characters
+    ("嘛是两员一师啊", "什么是两员一师啊"),
 ])
 def test_everyday_spellings_become_policy_terms(raw, expected):
     assert normalize(raw) == expected
