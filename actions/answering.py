@@ -729,7 +729,8 @@ def _figure_of_a_noun(attribute: Attribute, part: str) -> bool:
 def declined_answer(frame: Optional[Frame], province: Optional[str] = None) -> Answer:
     """The documents do not answer this: say so plainly, no figure, no citation, offer 12333."""
     words = [w for w in (frame.content if frame else ()) if len(w) <= 8][:3]
-    what = "“" + "、".join(words) + "”" if words else "您问的这个问题"
+    label = frame.attribute.label if frame is not None and frame.attribute is not None and not frame.inherited else ""
+    what = ("“" + "、".join(words) + "”" + label) if words else (label or "您问的这个问题")
     scope = f"{province}省" if province else "吉林省、江西省"
     return Answer(
         text=(
@@ -738,6 +739,18 @@ def declined_answer(frame: Optional[Frame], province: Optional[str] = None) -> A
         ),
         kind="unknown", region=province,
     )
+
+
+def _answering_what_is_asked(computed: rules.Computed, frame: Frame) -> rules.Computed:
+    """A computed figure answers a question asking a figure (or asking nothing in particular); one
+    asking something else (应届生报名年龄上限是多少岁 is an age, though 应届…多少 cues the head count
+    of 公务员 kept for 应届生) only when a computed line shows it."""
+    asked = frame.answerable()
+    if not computed.lines or not asked or any(set(a.kinds) & FIGURE_KINDS for a in asked):
+        return computed
+    if any(a.evidence is not None and a.evidence.search(line) for a in asked for line in computed.lines):
+        return computed
+    return rules.Computed([], [])
 
 
 def province_answer(
@@ -759,7 +772,7 @@ def province_answer(
     frame = frame or parse_frame(question, kb.known_text)
     details = frame.details
     city = region.name if region.name != province else None
-    computed = rules.compute(clauses, details, frame.text)
+    computed = _answering_what_is_asked(rules.compute(clauses, details, frame.text), frame)
     if _asks_only_a_reference(frame) and not computed.lines:
         return declined_answer(frame, province)
     focus = focus_clauses(clauses, frame)

@@ -40,6 +40,7 @@ class Attribute:
     # The attribute a follow-up naming a subject of its own inherits instead of this one (那开个小公司
     # 贷款呢 after 有啥补贴 asks the loan's amount, not which subsidies a loan has); None: this one.
     carried_as: Optional[str] = None
+    label: str = ""  # 年龄: named in a decline ("没有找到关于“公务员”年龄的规定")
 
     @property
     def asks_a_figure(self) -> bool:
@@ -267,6 +268,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
             document_wide=bool(a.get("document_wide")),
             weak=bool(a.get("weak")),
             carried_as=str(a["carried_as"]) if a.get("carried_as") else None,
+            label=str(a.get("label") or ""),
         )
         for a in data["attributes"]
     )

@@ -267,3 +267,11 @@ def test_everyday_schooling_words_are_covered_where_the_documents_say_zhongzhi(k
     _, frame = plan(kb, "吉林见习补贴怎么算", "中专毕业的也算吗", "internship")
     answer = answering.topic_answer(kb, "internship", frame.text, JILIN, frame)
     assert answer.kind == "policy" and "中职" in answer.text
+
+
+def test_a_computed_head_count_does_not_answer_an_age_and_the_decline_names_the_age(kb):
+    """应届生报名年龄上限是多少岁: 应届…多少 cues the 公务员 head count rule, but an age is asked; the
+    documents give none, so the decline names what is missing and cites nothing."""
+    frame = parse_frame("吉林省考公务员，应届生报名年龄上限是多少岁？", kb.known_text)
+    answer = answering.topic_answer(kb, "civil_service", frame.text, JILIN, frame)
+    assert answer.kind == "unknown" and not answer.citations and "年龄" in answer.text and "2500" not in answer.text
