@@ -87,3 +87,15 @@ def test_places_of_different_provinces_the_last_named_is_asked_about():
     assert resolve([], "我是吉林人，在内蒙古读的大学，内蒙古的创业担保贷款能贷多少").province is None
     assert resolve([], "闺女在南昌毕业，在上海干了两个月又回来了，江西这边合伙创业能贷多少").province == "江西"
     assert resolve([], "吉林的，松原那边见习补贴咋算").name == "松原"
+
+
+def test_years_since_graduation_told_with_the_school_between():
+    assert parse_details("三年前大学毕业一直没工作").years_since_graduation == 3
+    assert parse_details("他是2016年本科毕业的，今年34了").years_since_graduation is None  # a year, not a span
+
+
+def test_an_operator_saying_who_asks_is_no_request_for_a_person(kb):
+    from actions.frame import parse_frame
+    frame = parse_frame("坐席提问：来电人三年前大学毕业，能申请一次性创业补贴吗", kb.known_text)
+    assert frame.asker == "operator" and (frame.attribute is None or frame.attribute.id != "contact")
+    assert parse_frame("转坐席", kb.known_text).attribute.id == "contact"
