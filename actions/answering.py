@@ -359,12 +359,18 @@ def _situation_facts(clauses: Sequence[Clause], details: QuestionDetails, topic:
     return [(c, f) for c in clauses for f in c.facts if long[2].search(f.say)]
 
 
-def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails) -> Optional[str]:
+# Whom a warning about the asker's own case speaks of: a hotline operator asks for a caller, a
+# family member for their relative, an employer for the graduate they hire.
+_WHOM = {"operator": "来电人", "family": "您的家人", "employer": "该毕业生"}
+
+
+def _eligibility_warning(facts: Sequence[Fact], details: QuestionDetails, asker: str = "graduate") -> Optional[str]:
     says = " ".join(f.say + f.quote for f in facts)
+    whom = _WHOM.get(asker, "您")
     if details.years_since_graduation is not None and details.years_since_graduation > 2 and "离校2年内" in says:
-        return f"提示：上述政策面向离校2年内的毕业生，您离校已约{_fmt(details.years_since_graduation)}年，可能不符合条件。"
+        return f"提示：上述政策面向离校2年内的毕业生，{whom}离校已约{_fmt(details.years_since_graduation)}年，可能不符合条件。"
     if details.age is not None and ("16—24岁" in says or "16-24岁" in says) and not 16 <= details.age <= 24:
-        return f"提示：上述见习补贴中的“失业青年”指16—24岁人员，您{details.age}岁可能不在此范围。"
+        return f"提示：上述见习补贴中的“失业青年”指16—24岁人员，{whom}{details.age}岁可能不在此范围。"
     return None
 
 
@@ -808,7 +814,7 @@ def province_answer(
     body = computed.lines + ([gap] if gap and not computed.lines else []) + fact_lines
     if not body or not cited:  # nothing stated that could be cited: the documents do not answer it
         return declined_answer(frame, province)
-    warning = _eligibility_warning([f for _, fs in selected for f in fs], details)
+    warning = _eligibility_warning([f for _, fs in selected for f in fs], details, frame.asker)
     if warning:
         body.append(warning)
     quoted = topic_name if topic_name.startswith("“") else f"“{topic_name}”"  # not ““1311×N”就业服务”

@@ -275,3 +275,9 @@ def test_a_computed_head_count_does_not_answer_an_age_and_the_decline_names_the_
     frame = parse_frame("吉林省考公务员，应届生报名年龄上限是多少岁？", kb.known_text)
     answer = answering.topic_answer(kb, "civil_service", frame.text, JILIN, frame)
     assert answer.kind == "unknown" and not answer.citations and "年龄" in answer.text and "2500" not in answer.text
+
+
+def test_an_eligibility_warning_speaks_of_the_caller_to_an_operator(kb):
+    frame = parse_frame("来电人三年前大学毕业，现在想开个体店，一次性创业补贴能领多少", kb.known_text)
+    answer = answering.topic_answer(kb, "startup_subsidy", frame.text, JILIN, frame)
+    assert "来电人离校已约3年" in answer.text
