@@ -389,7 +389,7 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
         frame = replace(frame, content=(), asked=())
         topic = help_topic or topic
-    elif help_topic and not own.content and _asks_what_to_do(own):
+    elif help_topic and not own.content and _asks_what_to_do(own) and not load_lexicon().helps_the_long_out_of_work(subject):
         # 实在找不到工作呢 after an answer on loans: the asker's situation, not a follow-up on loans
         topic, frame = help_topic, _plea(own)
     elif topic is None and not frame.content:  # 还没找到工作，我该怎么办

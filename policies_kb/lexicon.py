@@ -170,6 +170,11 @@ class Lexicon:
         """这个政策, 那项补贴: the message points back at what was just discussed."""
         return bool(self.refers and self.refers.search(text))
 
+    def helps_the_long_out_of_work(self, topic: Optional[str]) -> bool:
+        """The topic that answers a graduate out of work for long (hardship help): the last help
+        there is, so 要是一直找不到呢 after it goes on with it."""
+        return topic is not None and self.out_of_work_long is not None and topic == self.out_of_work_long[1]
+
     def results_asked(self, text: str, asking: str) -> Optional[bool]:
         """``asks_results`` of a whole question, leaving out the clauses before the one that asks
         which tell the asker's own story (我去年拿了…称号，多少钱以下可以免反担保 asks no result:
