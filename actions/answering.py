@@ -866,6 +866,11 @@ def _difference(parts: Sequence[Answer]) -> Optional[str]:
             f" = {_fmt(round(gap, 4))}{unit}，{high}省高{_fmt(round(gap, 4))}{unit}。")
 
 
+# Ends an answer given for both provinces: the place is asked back (not during the registration
+# form, whose own question comes next).
+ASK_PROVINCE = "请告诉我您在哪个省或哪个城市，我可以只给您当地的标准。"
+
+
 def topic_answer(
     kb: KnowledgeBase, topic: str, question: str, region: Optional[Region], frame: Optional[Frame] = None
 ) -> Answer:
@@ -896,7 +901,7 @@ def topic_answer(
         ("以下分别列出吉林省和江西省的规定：\n" if compared else "您没有说明所在省份，以下分别列出吉林省和江西省的规定：\n")
         + (f"{difference}\n\n" if difference else "")
         + "\n\n".join(p.text for p in answered)
-        + ("" if compared else "\n请告诉我您在哪个省或哪个城市，我可以只给您当地的标准。")
+        + ("" if compared else "\n" + ASK_PROVINCE)
     )
     citations = [c for p in answered for c in p.citations]
     return Answer(text=text, kind="both_provinces", region=None, topic=topic, citations=citations)

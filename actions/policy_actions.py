@@ -418,10 +418,13 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         answer = answering.topic_answer(kb, help_topic, text, region, _plea(own))
     if answer.kind == "unknown":
         record_unanswered(tracker, text, region, answer)
+    if tracker.active_loop_name and answer.kind == "both_provinces":  # the form asks its own question next
+        answer = replace(answer, text=answer.text.replace("\n" + answering.ASK_PROVINCE, ""))
     send(dispatcher, answer)
     offer_registration(dispatcher, tracker, text, answer)  # this message's words, not a follow-up's
     events = region_events(tracker, region)
-    events.append(SlotSet("pending_topic", answer.topic if answer.kind == "both_provinces" else None))
+    waiting = answer.kind == "both_provinces" and not tracker.active_loop_name  # for the place asked back
+    events.append(SlotSet("pending_topic", answer.topic if waiting else None))
     subject_now = answer.topic or topic  # a declined question is still what was asked about
     if subject_now and answer.kind in ("policy", "both_provinces", "search", "not_in_province", "unknown"):
         events += [SlotSet("subject", subject_now), SlotSet("last_question", frame.text)]

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.registration_fields import asks_why_id
+from actions.registration_request import asks_to_register
 
 PROMPTS: Dict[str, str] = {
     "reg_name": (
@@ -66,10 +67,14 @@ PROMPTS: Dict[str, str] = {
 
 def prompt_for(slot: str, tracker: Tracker) -> str:
     """The question for ``slot``; right after the consent text was quoted to answer why the ID
-    number is needed, the consent question is asked on its own (its last line)."""
+    number is needed, the consent question is asked on its own (its last line), and the name
+    question comes with the welcome only when the form starts."""
     message = tracker.latest_message or {}
     why = (message.get("intent") or {}).get("name") == "ask_why_id" or asks_why_id(message.get("text") or "")
     if slot == "reg_id_consent" and why:
+        return PROMPTS[slot].splitlines()[-1]
+    starting = (message.get("intent") or {}).get("name") == "start_registration" or asks_to_register(message.get("text") or "")
+    if slot == "reg_name" and not starting:  # asked again after a question in between: no second welcome
         return PROMPTS[slot].splitlines()[-1]
     return PROMPTS[slot]
 

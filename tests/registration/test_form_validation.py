@@ -278,3 +278,10 @@ def test_a_question_typed_for_the_name_is_answered_not_taken_as_the_name():
 def test_a_refused_answer_that_is_a_question_is_answered():
     result, messages = validate(f.GRAD_YEAR, "毕业年份填哪年才能领见习补贴？", intent="nlu_fallback")
     assert result[f.GRAD_YEAR] is None and any("见习" in m for m in messages)
+
+
+def test_the_name_question_welcomes_only_when_the_form_starts():
+    from actions.registration_prompts import prompt_for
+    started = prompt_for(f.NAME, make_tracker(text="我想登记一下", intent="start_registration"))
+    again = prompt_for(f.NAME, make_tracker(text="档案放哪", intent="ask_archive"))
+    assert "全程约3分钟" in started and again == "请问您的姓名是？"
