@@ -85,6 +85,8 @@ def parse_name(text: str) -> FieldResult:
         return _bad("姓名里不应有数字。请输入您身份证上的姓名，例如“张三”。")
     if not _NAME.fullmatch(name):
         return _bad("姓名应为2到20个汉字或字母（少数民族姓名可用“·”分隔），请输入您身份证上的姓名。")
+    if name.removesuffix("省") in _PROVINCES:  # 吉林, typed as the place after an answer mid-form
+        return _bad(f"“{name}”是省份名称，不是姓名。请输入您身份证上的姓名，例如“张三”。")
     return FieldResult(name)
 
 

@@ -35,7 +35,8 @@ def test_name_accepted(text, expected):
     assert validate(f.NAME, text)[0][f.NAME] == expected
 
 
-@pytest.mark.parametrize("text,fragment", [("张3", "不应有数字"), ("王", "2到20个"), ("!!@@", "2到20个")])
+@pytest.mark.parametrize("text,fragment", [("张3", "不应有数字"), ("王", "2到20个"), ("!!@@", "2到20个"),
+                                           ("吉林", "省份名称"), ("江西省", "省份名称")])
 def test_name_refused_with_reason(text, fragment):
     result, messages = validate(f.NAME, text)
     assert result[f.NAME] is None and fragment in messages[0]
