@@ -920,6 +920,10 @@ def document_answer(
     if not words:
         cited = [d for d in kb.documents if d.doc_no in last_documents]
         return _document_record(cited[0]) if len(cited) == 1 else None
+    own_title = max((coverage(words, d.title + d.issuer) for d in documents), default=0.0)
+    referenced = _referenced_document(kb, words, province, own_title)
+    if referenced is not None:
+        return referenced
     scored = []
     for d in documents:
         text_cov = coverage(words, d.title + d.issuer + kb.document_text(d.id))
@@ -933,6 +937,37 @@ def document_answer(
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
         return None
     return _document_record(scored[0][1])
+
+
+# A document a clause cites by title and number: 落实《吉林省促进国有企业吸纳高校毕业生就业工作方案》（吉人社联〔2022〕35号）
+_REFERENCED_DOCUMENT = re.compile(r"《([^》]{4,})》[（(]([^）)]{2,12}〔\d{4}〕\d+号)[）)]")
+_SENTENCE = re.compile(r"[^。；;]+")
+
+
+def _referenced_document(
+    kb: KnowledgeBase, words: Sequence[str], province: Optional[str], own_title: float,
+) -> Optional[Answer]:
+    """文号 / 依据哪个文件 of a document the knowledge base holds only as cited inside a clause
+    (吉人社联〔2022〕35号 in 吉就组〔2022〕2号): the clause that cites it, when the question names that
+    document's title, or the sentence citing it, better than any document's own title. The reply
+    gives both numbers, so the asker has the basis whichever they meant, and cites the clause."""
+    best: Optional[Tuple[Tuple[float, float], Clause, str, str, str]] = None
+    for clause in kb.clauses_for(None, province):
+        for sentence in _SENTENCE.findall(clause.text):
+            for m in _REFERENCED_DOCUMENT.finditer(sentence):
+                score = (coverage(words, m.group(1)), coverage(words, sentence))
+                if max(score) >= COVERAGE_MIN and score[0] > own_title and (best is None or score > best[0]):
+                    best = (score, clause, sentence.strip(), m.group(1), m.group(2))
+    if best is None:
+        return None
+    _, clause, sentence, title, doc_no = best
+    text = (
+        f"您问的是《{title}》，文号为{doc_no}。我们收录的文件中，"
+        f"{clause.doc.doc_no}《{clause.doc.title}》{clause_label(clause)}提到：“{sentence}”\n"
+        + _source_line([(clause, ())])
+    )
+    citation = replace(_citation(clause, ()), quote=sentence)
+    return Answer(text=text, kind="policy", region=clause.doc.province, citations=[citation])
 
 
 # A contact fact naming a person (联系人…臧翠旭): the one a document gives for the work it sets out.

@@ -19,7 +19,7 @@ from typing import FrozenSet, Iterable, Optional, Tuple
 
 from actions.numbers import QuestionDetails, parse_details
 from policies_kb.lexicon import FIGURE_KINDS, Attribute, Lexicon, load_lexicon
-from policies_kb.regions import lookup
+from policies_kb.regions import institution_region, lookup
 from policies_kb.text import clauses_of, ensure_dictionary, policy_terms
 
 # Numbers (20万, 五个, 俩人), Latin letters, and institutions are never what is asked about.
@@ -124,6 +124,8 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
             continue
         previous = ""
         if not _names_a_thing(word, tag, known_text, generic_char_set):
+            continue
+        if institution_region(word) is not None and word.endswith(("大学", "学院", "学校")):  # 吉林大学: where they studied
             continue
         named_with_figures = word in policy_terms() and _NOT_CONTENT.search(word) and lookup(word) is None
         if word in lexicon.named_numbers or (named_with_figures and word not in out):

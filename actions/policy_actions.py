@@ -124,6 +124,26 @@ def previous_frame(tracker: Tracker, kb: KnowledgeBase) -> Optional[Frame]:
 ELLIPTICAL_MAX_CHARS = 12
 
 
+def last_reply_text(tracker: Tracker) -> str:
+    """What the assistant said since the asker's previous message (the answer just given)."""
+    said: List[str] = []
+    users = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif users == 1 and event.get("event") == "bot" and event.get("text"):
+            said.append(str(event["text"]))
+    return "\n".join(reversed(said))
+
+
+def names_what_was_just_said(frame: Frame, reply: str) -> bool:
+    """那见习机会呢 after an answer listing 1次就业见习机会: a short follow-up whose words all stand
+    in the answer just given asks about that answer, whatever topic the words sound like."""
+    return bool(frame.content) and len(frame.text) <= ELLIPTICAL_MAX_CHARS and all(w in reply for w in frame.content)
+
+
 def _answers_attribute(kb: KnowledgeBase, topic: str, frame: Frame, province: Optional[str]) -> bool:
     attribute = frame.attribute
     return attribute is not None and any(
@@ -224,7 +244,7 @@ def _asks_a_contact_of_nothing(frame: Frame) -> bool:
 
 def plan_question(
     kb: KnowledgeBase, intent: str, frame: Frame, subject: Optional[str], previous: Optional[Frame],
-    province: Optional[str] = None,
+    province: Optional[str] = None, said_before: bool = False,
 ) -> Tuple[Optional[str], Frame]:
     """The topic to answer and the frame to answer it with. A message that names its own subject
     starts a new question; one that does not ("那江西呢", "那利息呢", "五个人呢", "赣州的") keeps the
@@ -236,7 +256,8 @@ def plan_question(
     intent_topic = kb.topic_for_intent(intent)
     topic = intent_topic.id if intent_topic else None
     follows_up = False
-    points_back = previous is not None and load_lexicon().refers_back(frame.text)  # 这个政策延续到啥时候
+    # 这个政策延续到啥时候; 那见习机会呢 when the answer just given named 见习机会 (``said_before``)
+    points_back = previous is not None and (said_before or load_lexicon().refers_back(frame.text))
     if subject and subject in kb.topics and (
         topic is None or frame.bare or _asks_a_contact_of_nothing(frame) or points_back
     ):
@@ -382,7 +403,8 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
             send(dispatcher, about_document)
             return region_events(tracker, region) + [SlotSet("last_documents", cited_documents(about_document))]
     own = frame
-    topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province)
+    said_before = names_what_was_just_said(frame, last_reply_text(tracker))
+    topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province, said_before)
     situation = load_lexicon().out_of_work_phrases(text)
     help_topic = out_of_work_topic(kb, text, province, own.details) if situation else None
     if situation and frame.content and all(any(w in p for p in situation) for w in frame.content):
@@ -401,6 +423,14 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         if answer.kind == "unknown" and frame.inherited:  # asked of the subject, not of that attribute
             frame = replace(frame, attribute=None, inherited=False)
             answer = answering.topic_answer(kb, topic, frame.text, region, frame)
+        if answer.kind == "unknown" and topic == subject and own.content:
+            # 那贷款还能贷吗，最多多少 after 一次性创业补贴: the subject's clauses mention 贷款 but state no
+            # figure of it; the topic the words are heard as does
+            heard = kb.topic_for_intent(intent)
+            if heard is not None and heard.id != topic:
+                retry = answering.topic_answer(kb, heard.id, own.text, region, own)
+                if retry.kind == "policy":
+                    answer, topic = retry, heard.id
     elif region is not None and frame.bare:
         answer = Answer(
             text=f"好的，已记下您在{region.province}省。请问您想了解哪方面的政策？例如创业担保贷款、就业见习补贴、档案托管等。",

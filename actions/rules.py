@@ -16,6 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from actions.numbers import QuestionDetails
+from policies_kb.lexicon import load_lexicon
 from policies_kb.model import WHOLE_PROVINCE, Clause, Fact
 from policies_kb.regions import find_in_text
 
@@ -351,11 +352,13 @@ def _selected_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Opt
     """The sum of the chosen figures the question names each of (检察院和法院的文职一共招多少人:
     120人 + 150人): figures of the rule's kinds, in one unit, each named by one of its keywords."""
     kinds = set(rule.params.get("kinds") or ())  # type: ignore[call-overload]
+    asks = load_lexicon().asks
     named: List[Tuple[str, FactRef]] = []
     for clause, fact in selected:
         if fact.kind not in kinds or fact.value is None or fact.city or any(f.key == fact.key for _, (_, f) in named):
             continue
-        label = next((k for k in fact.keywords if len(k) >= 2 and k in question), None)
+        # the item's own name (公务员), not a way of asking that its keywords include (招多少人)
+        label = next((k for k in fact.keywords if len(k) >= 2 and k in question and not asks(k)), None)
         if label is not None and all(label not in f.keywords for _, (_, f) in named):
             named.append((label, (clause, fact)))
     if len(named) < 2 or len({f.unit for _, (_, f) in named}) != 1:

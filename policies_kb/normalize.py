@@ -126,6 +126,13 @@ class TypoRepairer:
                     break
         return "".join(out) + text[at:]
 
+    def _repairs_across(self, run: str, start: int, end: int) -> bool:
+        """Whether a misspelt window beginning inside ``run[start - 1:end]`` reaches past ``end``."""
+        return any(
+            len(run[j:j + size]) == size and j + size > end and self._candidate(run[j:j + size]) is not None
+            for j in range(start, end) for size in (4, 3, 2)
+        )
+
     def repair(self, text: str) -> str:
         def fix_run(match: "re.Match[str]") -> str:
             run = match.group(0)
@@ -136,6 +143,10 @@ class TypoRepairer:
                     if len(window) < size:
                         continue
                     term = window if window in self._terms else self._candidate(window)
+                    if term == window and self._repairs_across(run, i + 1, i + size):
+                        out.append(run[i])  # 考公务元: 考公 is a term, but 公务元 → 公务员 reaches further
+                        i += 1
+                        break
                     if term:  # a known term is kept whole, so its tail is not "repaired"
                         out.append(term)
                         i += size

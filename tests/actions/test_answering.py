@@ -6,6 +6,7 @@ import re
 import pytest
 
 from actions import answering
+from policies_kb.lexicon import load_lexicon
 from policies_kb.regions import Region, lookup
 
 JILIN, JIANGXI = Region("吉林", "吉林"), Region("江西", "江西")
@@ -158,6 +159,28 @@ def test_document_record_answers_questions_about_a_document(kb):
     a = answering.document_answer(kb, frame, "吉林", ["吉人社发〔2022〕21号"])
     assert a is not None and "吉人社发〔2022〕21号" in a.text
     assert answering.document_answer(kb, frame, "吉林", []) is None
+
+
+@pytest.mark.parametrize("question, province, number, cited", [
+    ("吉林那个促进国有企业吸纳高校毕业生就业的工作方案，文号是多少？", "吉林", "吉人社联〔2022〕35号", "吉就组〔2022〕2号"),
+    ("江西要求提高事业单位专项招聘高校毕业生的比例，依据的是哪个文件？", "江西", "赣人社字〔2020〕150号", "赣人社函〔2021〕55号"),
+])
+def test_a_document_known_only_as_cited_inside_a_clause_is_given_with_that_clause(kb, question, province, number, cited):
+    """Documents the knowledge base holds only as cited by title and number inside a clause: the
+    reply gives that number and the clause citing it, so whichever basis was meant is there."""
+    assert load_lexicon().asks_about_document(question)
+    a = answering.document_answer(kb, answering.parse_frame(question, kb.known_text), province)
+    assert a is not None and number in a.text and cited in a.text
+    assert [c.doc_no for c in a.citations] == [cited] and number in a.citations[0].quote
+
+
+def test_a_question_phrase_among_a_facts_keywords_is_not_an_item_to_sum(kb):
+    """公务员…总共招多少人: 招多少人 is how the 事业单位 fact's keywords ask, not its name, so no
+    公务员 + 事业单位 total is made up; 检察院和法院…一共 names both and is summed."""
+    a = answering.topic_answer(kb, "civil_service", "我家孩子想考公务员，吉林22年总共招多少人啊", JILIN)
+    assert "5000" in a.text and "合计" not in a.text
+    a = answering.topic_answer(kb, "grassroots", "检察院和法院的文职一共招多少人", JILIN)
+    assert "= 270人" in a.text
 
 
 def test_a_duration_stated_beside_an_unstated_subsidy_answers(kb):

@@ -2,6 +2,8 @@
 after an answer keeps from the previous question and what it changes."""
 from __future__ import annotations
 
+import pytest
+
 from actions import answering
 from actions.frame import parse_frame
 from actions.numbers import parse_details
@@ -281,3 +283,45 @@ def test_an_eligibility_warning_speaks_of_the_caller_to_an_operator(kb):
     frame = parse_frame("来电人三年前大学毕业，现在想开个体店，一次性创业补贴能领多少", kb.known_text)
     answer = answering.topic_answer(kb, "startup_subsidy", frame.text, JILIN, frame)
     assert "来电人离校已约3年" in answer.text
+
+
+def test_a_follow_up_naming_a_word_of_the_answer_just_given_stays_on_its_subject(kb):
+    """那见习机会呢 after the 1311×N answer (…1次就业见习机会): the NLU hears internships, but the
+    word stands in the answer just given, so it asks about that answer."""
+    from actions.policy_actions import names_what_was_just_said
+
+    previous = parse_frame("1311×N服务，其中岗位推介至少给几次？", kb.known_text)
+    reply = answering.topic_answer(kb, "service_1311", previous.text, JILIN, previous).text
+    frame = parse_frame("那见习机会呢", kb.known_text)
+    assert names_what_was_just_said(frame, reply)
+    assert not names_what_was_just_said(parse_frame("那创业贷款呢", kb.known_text), reply)
+    topic, planned = plan_question(kb, "ask_internship", frame, "service_1311", previous, "吉林", said_before=True)
+    assert topic == "service_1311"
+    assert "1次就业见习" in answering.topic_answer(kb, topic, planned.text, JILIN, planned).text
+    assert plan_question(kb, "ask_internship", frame, "service_1311", previous, "吉林")[0] == "internship"
+
+
+def test_the_reply_just_given_is_read_from_the_conversation():
+    from rasa_sdk import Tracker
+
+    from actions.policy_actions import last_reply_text
+
+    events = [
+        {"event": "user", "text": "第一问"}, {"event": "bot", "text": "旧回答"},
+        {"event": "user", "text": "第二问"}, {"event": "bot", "text": "回答"}, {"event": "bot", "text": "提示"},
+        {"event": "user", "text": "那见习机会呢"}, {"event": "slot", "name": "region", "value": None},
+    ]
+    tracker = Tracker("s", {}, {"text": "那见习机会呢"}, events, False, None, {}, "action_listen")
+    assert last_reply_text(tracker) == "回答\n提示"
+
+
+@pytest.mark.parametrize("text", ["有事找谁问", "有问题找谁", "不懂的找谁"])
+def test_whom_to_ask_with_nothing_named_asks_a_contact(kb, text):
+    frame = parse_frame(text, kb.known_text)
+    assert frame.attribute.id == "contact" and frame.content == ()
+
+
+def test_a_period_asked_as_a_time_span(kb):
+    frame = parse_frame("吉林2022年那个离校未就业高校毕业生服务攻坚行动是什么时间段搞的？", kb.known_text)
+    assert frame.attribute.id == "deadline" and "时间段" not in frame.content
+    assert "7-12月" in answering.topic_answer(kb, "service_1311", frame.text, JILIN, frame).text

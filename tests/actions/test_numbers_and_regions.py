@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions.numbers import parse_details, parse_number
-from policies_kb.regions import find_in_text, lookup, resolve
+from policies_kb.regions import find_in_text, institution_region, lookup, resolve
 
 
 @pytest.mark.parametrize("text,value", [("两", 2), ("十一", 11), ("二十", 20), ("一百二十", 120), ("3", 3), ("2.5", 2.5)])
@@ -99,3 +99,16 @@ def test_an_operator_saying_who_asks_is_no_request_for_a_person(kb):
     frame = parse_frame("坐席提问：来电人三年前大学毕业，能申请一次性创业补贴吗", kb.known_text)
     assert frame.asker == "operator" and (frame.attribute is None or frame.attribute.id != "contact")
     assert parse_frame("转坐席", kb.known_text).attribute.id == "contact"
+
+
+def test_a_universitys_place_is_neither_where_nor_what_is_asked(kb):
+    """吉林大学毕业生…: 吉林 inside the university's name is not a place named (the question is
+    answered for both provinces and asked back), and the university is not what is asked about."""
+    from actions.frame import parse_frame
+
+    text = "吉林大学毕业生办的中小微企业，创业担保贷款最高能贷多少？"
+    assert find_in_text(text) == [] and resolve([], text) is None
+    assert institution_region(text) == lookup("吉林")
+    assert institution_region("南昌大学毕业的") == lookup("南昌")
+    assert institution_region("江西大学生创业") is None
+    assert "吉林大学" not in parse_frame(text, kb.known_text).content

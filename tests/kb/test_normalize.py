@@ -17,6 +17,9 @@ from policies_kb.normalize import TypoRepairer, normalize, policy_vocabulary
     ("人社会给提供什么服务", "人社部门会给提供什么服务"),  # 人社|会, not 人|社会
     ("法院文职招几个 检查院呢", "法院文职招几个 检察院呢"),  # a fact's keyword of three characters
     ("嘛是两员一师啊", "什么是两员一师啊"),
+    ("俺家娃想考公务元", "我家孩子想考公务员"),  # 考公 is a term, but 公务元 → 公务员 reaches further
+    ("jl大学生创业dk最多多少", "吉林大学生创业贷款最多多少"),  # a province's pinyin initials
+    ("创业担保代款个人上线是多少", "创业担保贷款个人上限是多少"),  # 上线 is a word: a listed homophone
 ])
 def test_everyday_spellings_become_policy_terms(raw, expected):
     assert normalize(raw) == expected
