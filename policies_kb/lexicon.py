@@ -98,6 +98,9 @@ class Lexicon:
     # A question about a document itself (its number, date, issuer or title): `document.cues`
     # always ask it; `document.dated` (哪天发的) only with one of `document.nouns` (通知, 措施) named.
     document_cues: Optional[Pattern[str]] = None
+    # Everyday words read only in a message typed wholly in pinyin (cha yi xia, chexiao dengji):
+    # never content words, never a target for typo repair.
+    spoken: Tuple[str, ...] = ()
     document_dated: Optional[Pattern[str]] = None
     document_nouns: Optional[Pattern[str]] = None
 
@@ -299,6 +302,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         compare=re.compile(str(data["compare"])) if data.get("compare") else None,
         difference=re.compile(str(data["difference"])) if data.get("difference") else None,
         exclusive=tuple(tuple(tuple(map(str, side)) for side in group) for group in data.get("exclusive") or ()),
+        spoken=tuple(map(str, data.get("spoken") or ())),
         **_document_patterns(data.get("document") or {}),
     )
 

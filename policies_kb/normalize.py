@@ -176,7 +176,7 @@ def default_repairer() -> TypoRepairer:
     """Repairs towards the policy dictionary, the lexicon's terms and the facts' specific keywords."""
     lexicon = load_lexicon()
     vocabulary = policy_vocabulary(tuple(lexicon.terms) + tuple(_specific_keywords()))
-    return TypoRepairer(vocabulary, everyday=tuple(lexicon.generic) + place_names())
+    return TypoRepairer(vocabulary, everyday=tuple(lexicon.generic) + lexicon.spoken + place_names())
 
 
 def normalize(text: Optional[str], repairer: Optional[TypoRepairer] = None) -> str:

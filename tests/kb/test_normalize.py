@@ -20,6 +20,9 @@ from policies_kb.normalize import TypoRepairer, normalize, policy_vocabulary
     ("俺家娃想考公务元", "我家孩子想考公务员"),  # 考公 is a term, but 公务元 → 公务员 reaches further
     ("jl大学生创业dk最多多少", "吉林大学生创业贷款最多多少"),  # a province's pinyin initials
     ("创业担保代款个人上线是多少", "创业担保贷款个人上限是多少"),  # 上线 is a word: a listed homophone
+    ("woyao dengji", "我要 登记"),  # a message typed in pinyin: the lexicon's `spoken` words too
+    ("chexiao dengji", "撤销 登记"),
+    ("cha yi xia deng ji", "查一下 登记"),
 ])
 def test_everyday_spellings_become_policy_terms(raw, expected):
     assert normalize(raw) == expected
