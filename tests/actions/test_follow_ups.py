@@ -325,3 +325,16 @@ def test_a_period_asked_as_a_time_span(kb):
     frame = parse_frame("吉林2022年那个离校未就业高校毕业生服务攻坚行动是什么时间段搞的？", kb.known_text)
     assert frame.attribute.id == "deadline" and "时间段" not in frame.content
     assert "7-12月" in answering.topic_answer(kb, "service_1311", frame.text, JILIN, frame).text
+
+
+def test_both_provinces_asked_respectively_are_both_answered():
+    from actions.policy_actions import compares_covered_provinces
+
+    assert compares_covered_provinces("同样是4个人合伙创业，吉林和江西最多分别能贷多少")
+    assert not compares_covered_provinces("吉林4个人合伙创业最多分别能贷多少")
+
+
+def test_what_one_can_enjoy_is_not_an_eligibility_question(kb):
+    """能享受什么 asks what there is; 能享受吗 asks whether one qualifies."""
+    assert parse_frame("我们是吉林的国企，按要求招满了应届生，能享受什么？", kb.known_text).attribute is None
+    assert parse_frame("应届生创业能享受吗", kb.known_text).attribute.id == "eligibility"
