@@ -19,13 +19,14 @@ from typing import FrozenSet, Iterable, Optional, Tuple
 
 from actions.numbers import QuestionDetails, parse_details
 from policies_kb.lexicon import FIGURE_KINDS, Attribute, Lexicon, load_lexicon
-from policies_kb.regions import institution_region, lookup
+from policies_kb.regions import lookup
 from policies_kb.text import clauses_of, ensure_dictionary, policy_terms
 
 # Numbers (20万, 五个, 俩人), Latin letters, and institutions are never what is asked about.
 _NOT_CONTENT = re.compile(
     r"[\d０-９a-zA-Z%]|(大学|学院|学校)$|^[零〇一二两三四五六七八九十百千万俩仨几半]+[个位名人年月天岁块元万次]?$"
 )
+_FIGURES = re.compile(r"[\d０-９a-zA-Z%]")  # the part of _NOT_CONTENT a service's name (96885, 2+6+N) may have
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
 
@@ -125,9 +126,8 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
         previous = ""
         if not _names_a_thing(word, tag, known_text, generic_char_set):
             continue
-        if institution_region(word) is not None and word.endswith(("大学", "学院", "学校")):  # 吉林大学: where they studied
-            continue
-        named_with_figures = word in policy_terms() and _NOT_CONTENT.search(word) and lookup(word) is None
+        # 吉林大学 is a policy term too, but only figures and Latin letters make a name of a service
+        named_with_figures = word in policy_terms() and _FIGURES.search(word) and lookup(word) is None
         if word in lexicon.named_numbers or (named_with_figures and word not in out):
             out.append(word)  # 96885, 12333, 1311, 2+6+N: numbers and names that name a service
             continue

@@ -98,11 +98,11 @@ class Lexicon:
     # A question about a document itself (its number, date, issuer or title): `document.cues`
     # always ask it; `document.dated` (哪天发的) only with one of `document.nouns` (通知, 措施) named.
     document_cues: Optional[Pattern[str]] = None
+    document_dated: Optional[Pattern[str]] = None
+    document_nouns: Optional[Pattern[str]] = None
     # Everyday words read only in a message typed wholly in pinyin (cha yi xia, chexiao dengji):
     # never content words, never a target for typo repair.
     spoken: Tuple[str, ...] = ()
-    document_dated: Optional[Pattern[str]] = None
-    document_nouns: Optional[Pattern[str]] = None
 
     def asks_about_document(self, text: str) -> bool:
         if self.document_cues is not None and self.document_cues.search(text):

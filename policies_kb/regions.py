@@ -100,17 +100,6 @@ def find_in_text(text: str) -> List[Region]:
     return found
 
 
-def institution_region(text: str) -> Optional[Region]:
-    """The place in a university's name (吉林大学, 南昌航空大学): where someone studied, which is
-    neither where they ask from (我是吉林大学的 is asked back) nor what they ask about."""
-    for match in _SCAN.finditer(text or ""):
-        if _INSTITUTION.match(text[match.end():]):
-            region = lookup(match.group(0))
-            if region is not None:
-                return region
-    return None
-
-
 def resolve(entity_values: Iterable[str], text: str) -> Optional[Region]:
     """The place a message is about. Only places actually named in the text outside university
     names count, and a place said only as where someone studied counts when no other is named;
