@@ -258,10 +258,13 @@ def plan_question(
     follows_up = False
     # 这个政策延续到啥时候; 那见习机会呢 when the answer just given named 见习机会 (``said_before``)
     points_back = previous is not None and (said_before or load_lexicon().refers_back(frame.text))
+    # 我们公司在江西招了5个应届生有补贴不 after 人才公寓怎么申请: every word generic, yet too long to
+    # be a follow-up and heard as a topic of its own; it asks its own question
+    bare = frame.bare and not (topic not in (None, subject) and len(frame.text) > ELLIPTICAL_MAX_CHARS)
     if subject and subject in kb.topics and (
-        topic is None or frame.bare or _asks_a_contact_of_nothing(frame) or points_back
+        topic is None or bare or _asks_a_contact_of_nothing(frame) or points_back
     ):
-        if frame.bare and previous is not None:
+        if bare and previous is not None:
             return subject, replace(previous, details=frame.details.merged_over(previous.details))
         topic, follows_up = subject, True
     if (

@@ -338,3 +338,19 @@ def test_what_one_can_enjoy_is_not_an_eligibility_question(kb):
     """能享受什么 asks what there is; 能享受吗 asks whether one qualifies."""
     assert parse_frame("我们是吉林的国企，按要求招满了应届生，能享受什么？", kb.known_text).attribute is None
     assert parse_frame("应届生创业能享受吗", kb.known_text).attribute.id == "eligibility"
+
+
+def test_a_long_message_of_generic_words_heard_as_another_topic_asks_its_own_question(kb):
+    """我们公司在江西招了5个应届生有补贴不 after a question on another subject: every word of it is
+    generic (a bare frame), but it is too long to be a follow-up and the NLU hears a topic of its
+    own, so it is not the previous question asked again; a short bare one (五个人呢) still is."""
+    jiangxi = Region("江西", "江西")
+    previous = parse_frame("江西见习补贴怎么申请", kb.known_text)
+    frame = parse_frame("我们公司在江西招了5个应届生有补贴不", kb.known_text)
+    assert frame.bare
+    topic, planned = plan_question(kb, "ask_employer_incentives", frame, "internship", previous, "江西")
+    assert topic == "employer_incentives" and planned.text == frame.text
+    assert answering.topic_answer(kb, topic, planned.text, jiangxi, planned).citations
+    short, reused = plan_question(kb, "ask_employer_incentives", parse_frame("五个人呢", kb.known_text),
+                                  "internship", previous, "江西")
+    assert short == "internship" and reused.text == previous.text
