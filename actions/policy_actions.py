@@ -21,7 +21,7 @@ from actions.frame import Frame, coverage, parse_frame
 from actions.numbers import QuestionDetails
 from actions.registration_request import asks_to_register, start_registration_form
 from registry.identity import split
-from policies_kb.kb import KnowledgeBase, load_cached
+from policies_kb.kb import KnowledgeBase, clause_text, load_cached
 from policies_kb.lexicon import load_lexicon
 from settings import Settings
 from policies_kb.regions import Region, find_in_text, lookup, resolve
@@ -177,6 +177,28 @@ def best_covering_topic(kb: KnowledgeBase, frame: Frame, province: Optional[str]
     return tied[0]
 
 
+def topic_about_what_is_left_out(
+    kb: KnowledgeBase, candidate: str, frame: Frame, province: Optional[str],
+) -> Optional[str]:
+    """吉林的国企招了应届生有啥支持, heard as employer support: the NLU's topic leaves 国企 out, and
+    another topic holds every word, has facts about 国企 (their keywords name it) and fits the
+    question better. The words the intent's topic does not hold are what is asked about."""
+    clauses = kb.clauses_for(candidate, province)
+    left_out = [w for w in frame.content if not any(coverage([w], clause_text(c)) >= 1.0 for c in clauses)]
+    if not left_out:
+        return None
+    fit = answering.best_fact_match(clauses, frame.text)
+    about: Dict[str, float] = {}
+    for topic in kb.topics:
+        if topic == candidate or answering.topic_coverage(kb, topic, frame, province) < 1.0:
+            continue
+        keywords = {k for c in kb.clauses_for(topic, province) for f in c.facts for k in f.keywords}
+        if all(w in keywords for w in left_out):
+            about[topic] = answering.best_fact_match(kb.clauses_for(topic, province), frame.text)
+    best = max(about, key=lambda t: about[t], default=None)
+    return best if best is not None and about[best] > fit else None
+
+
 # How much better another topic's best fact must fit the question to override the NLU's topic.
 FAR_BETTER_FIT = 2.0
 
@@ -195,6 +217,9 @@ def choose_topic(
     if candidate and answering.topic_coverage(kb, candidate, frame, province) >= answering.COVERAGE_MIN:
         if follows_up and not any(t != candidate and coverage(frame.content, kb.topics[t].name) == 1.0 for t in kb.topics):
             return candidate
+        about = topic_about_what_is_left_out(kb, candidate, frame, province)
+        if about is not None:
+            return about
         best = best_covering_topic(kb, frame, province)
         if best is None or best == candidate:
             return candidate

@@ -402,3 +402,18 @@ def test_the_sum_an_asker_arrives_at_is_checked_against_the_cap_under_the_loan_t
     assert choose_topic(kb, "loan", frame, "吉林") == "loan"
     answer = answering.topic_answer(kb, "loan", text, JILIN, frame)
     assert answer.text.count("220万元") >= 2 and "不能" in answer.text
+
+
+def test_the_word_the_intents_topic_leaves_out_picks_the_topic_about_it(kb):
+    """我们是吉林的国企 按要求招了应届毕业生 有啥支持, heard as employer support: that topic holds
+    应届毕业生 but not 国企, and the state-owned-enterprise topic has facts about 国企 and fits
+    better, so it answers (职称自主评审权). A question the intent's topic holds whole keeps it."""
+    from actions.policy_actions import choose_topic, topic_about_what_is_left_out
+
+    text = "我们是吉林的国企 按要求招了应届毕业生 有啥支持"
+    frame = parse_frame(text, kb.known_text)
+    assert topic_about_what_is_left_out(kb, "employer_incentives", frame, "吉林") == "soe_jobs"
+    assert choose_topic(kb, "employer_incentives", frame, "吉林") == "soe_jobs"
+    assert "自主评审" in answering.topic_answer(kb, "soe_jobs", text, JILIN, frame).text
+    held = parse_frame("吉林企业招用应届毕业生有啥补贴", kb.known_text)
+    assert topic_about_what_is_left_out(kb, "employer_incentives", held, "吉林") is None
