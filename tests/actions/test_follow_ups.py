@@ -340,6 +340,12 @@ def test_what_one_can_enjoy_is_not_an_eligibility_question(kb):
     assert parse_frame("应届生创业能享受吗", kb.known_text).attribute.id == "eligibility"
 
 
+def test_done_as_required_is_not_a_question_about_requirements(kb):
+    """按要求招够了应届生有啥支持 tells what was done (按要求); 见习有什么要求 asks the requirements."""
+    assert parse_frame("我们是吉林省属国企，按要求招够了应届生有啥支持", kb.known_text).attribute is None
+    assert parse_frame("吉林见习单位有什么要求", kb.known_text).attribute.id == "eligibility"
+
+
 def test_a_long_message_of_generic_words_heard_as_another_topic_asks_its_own_question(kb):
     """我们公司在江西招了5个应届生有补贴不 after a question on another subject: every word of it is
     generic (a bare frame), but it is too long to be a follow-up and the NLU hears a topic of its
