@@ -396,3 +396,15 @@ def test_within_two_years_of_leaving_is_no_deadline(kb):
     assert a.kind == "unknown" and not a.citations
     b = answering.topic_answer(kb, "internship", "吉林见习单位的剩余期限见习补贴政策执行到什么时候截止？", JILIN)
     assert "2022年12月31日" in b.text
+
+
+def test_which_body_is_asked_gets_the_fact_naming_one(kb):
+    """哪个部门牵头 and 汇总表报给谁 ask for a body the documents name (就业服务局, 人才交流开发中心):
+    the fact naming it answers, not a neighbouring fact of the subject (its target group)."""
+    text = "吉林离校未就业毕业生服务攻坚行动，省里是哪个部门牵头？"
+    frame = answering.parse_frame(text, kb.known_text)
+    assert frame.attribute.id == "organisation"
+    assert "就业服务局" in answering.topic_answer(kb, "service_1311", text, JILIN, frame).text
+    text = "吉林见习计划的月度汇总表每月几号前报，报给哪个单位"
+    frame = answering.parse_frame(text, kb.known_text)
+    assert "人才交流开发中心" in answering.topic_answer(kb, "internship", text, JILIN, frame).text
