@@ -233,9 +233,14 @@ def _cached_frame(text: str, known_text: str) -> Frame:
     return _parse_frame(text, known_text, load_lexicon())
 
 
+# Who is asking, said before a colon (工作人员问：, 坐席提问：, 热线来电：): not what is asked about.
+_PREFACE = re.compile(r"^[^，。,？?！!：:]{0,8}(问|提问|咨询|来电|反映|留言)\s*[：:]")
+
+
 def _parse_frame(text: str, known_text: str, lexicon: Lexicon) -> Frame:
     # 转人工 asks for a person: whom to contact, not a subject of its own
-    content = tuple(w for w in content_words(text, known_text, lexicon) if not lexicon.asks_for_a_person(w))
+    body = _PREFACE.sub("", text)
+    content = tuple(w for w in content_words(body, known_text, lexicon) if not lexicon.asks_for_a_person(w))
     asking = _asking_clause(text, lexicon)
     # The clauses that ask say what is asked (我们是国企，按要求招满了，有啥好处 asks no 要求), the last
     # one with a cue first (是干啥用的，都包括哪些 asks the purpose).

@@ -417,3 +417,13 @@ def test_the_word_the_intents_topic_leaves_out_picks_the_topic_about_it(kb):
     assert "自主评审" in answering.topic_answer(kb, "soe_jobs", text, JILIN, frame).text
     held = parse_frame("吉林企业招用应届毕业生有啥补贴", kb.known_text)
     assert topic_about_what_is_left_out(kb, "employer_incentives", held, "吉林") is None
+
+
+def test_who_asks_said_before_a_colon_is_not_what_is_asked_about(kb):
+    """工作人员问：… and 热线来电：… say who asks; 工作人员 is no word of the question, so the fact
+    that the documents' words cover is found (人才交流开发中心)."""
+    text = "工作人员问：吉林见习计划的月度汇总表每月几号前报，报给哪个单位"
+    frame = parse_frame(text, kb.known_text)
+    assert "工作人员" not in frame.content and "汇总表" in frame.content and frame.asker == "operator"
+    assert "人才交流开发中心" in answering.topic_answer(kb, "internship", text, JILIN, frame).text
+    assert "来电" not in "".join(parse_frame("热线来电：江西档案能托管在哪", kb.known_text).content)
