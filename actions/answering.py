@@ -234,17 +234,34 @@ def _keyword_hits(
     attribute: Optional[Attribute] = None,
 ) -> List[Tuple[Clause, Fact]]:
     """Facts that fit the question, strongest first, dropping weak partial matches."""
+    scored = _scored_hits(pairs, question, subject_name, attribute)
+    if not scored:
+        return []
+    best = max(score for _, _, score in scored)
+    strongest = sorted((s for s in scored if s[2] >= 0.75 * best), key=lambda s: s[2], reverse=True)
+    return [(c, f) for c, f, _ in strongest][:MAX_FACTS]
+
+
+def _scored_hits(
+    pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = "",
+    attribute: Optional[Attribute] = None,
+) -> List[Tuple[Clause, Fact, float]]:
     question_tokens = frozenset(tokens(question))
     rarity = keyword_rarity([f for _, f in pairs if not _local(f)], question, subject_name)
     scored = [(c, f, _matches(f, question, question_tokens, rarity)) for c, f in pairs if not _local(f)]
     scored = [s for s in scored if s[2] > 0]
     if attribute is not None:
         scored = [(c, f, score + ATTRIBUTE_BONUS * _attribute_fit(attribute, f)) for c, f, score in scored]
-    if not scored:
-        return []
-    best = max(score for _, _, score in scored)
-    strongest = sorted((s for s in scored if s[2] >= 0.75 * best), key=lambda s: s[2], reverse=True)
-    return [(c, f) for c, f, _ in strongest][:MAX_FACTS]
+    return scored
+
+
+def _best_hit(pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str, attribute: Optional[Attribute]) -> float:
+    return max((score for _, _, score in _scored_hits(pairs, question, subject_name, attribute)), default=0.0)
+
+
+# How much better a fact of a clause that only touches the subject must fit to come before the
+# subject's own facts (the 实训中心's 生活补助, filed under training, asked as a 1311 question).
+FAR_BETTER_FACT = 2.0
 
 
 def _attribute_fit(attribute: Attribute, fact: Fact) -> float:
@@ -278,6 +295,10 @@ def select_facts(
     own_ids = {id(f) for _, f in own}
     rest = [(c, f) for c in side for f in c.facts if id(f) not in own_ids]
     pools = [pool for pool in (own, rest) if pool]
+    if own and rest and _best_hit(rest, question, subject_name, attribute) >= FAR_BETTER_FACT * max(
+        _best_hit(own, question, subject_name, attribute), 0.5
+    ):
+        pools = [rest, own]
     all_facts = [pair for pool in pools for pair in pool]
     rows = [(c, f) for c, f in all_facts if city and f.is_row_of(city)]
     # A city's rows answer only questions about what they hold (指标, 名额), not every question

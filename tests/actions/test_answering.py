@@ -408,3 +408,13 @@ def test_which_body_is_asked_gets_the_fact_naming_one(kb):
     text = "吉林见习计划的月度汇总表每月几号前报，报给哪个单位"
     frame = answering.parse_frame(text, kb.known_text)
     assert "人才交流开发中心" in answering.topic_answer(kb, "internship", text, JILIN, frame).text
+
+
+def test_a_fact_filed_under_another_topic_that_fits_far_better_comes_first(kb):
+    """想进那个高校毕业生就业创业实训中心，进去有啥, heard as a 1311 question: the 实训中心 fact (its
+    生活补助) sits in a clause filed under training first; it fits far better than any fact of the
+    1311 service's own, so it answers instead of a weak partial match (the lead agency)."""
+    text = "在吉林没工作，想进那个高校毕业生就业创业实训中心，进去有啥？"
+    frame = answering.parse_frame(text, kb.known_text)
+    answer = answering.topic_answer(kb, "service_1311", text, JILIN, frame)
+    assert "生活补助" in answer.text and "就业服务局" not in answer.text
