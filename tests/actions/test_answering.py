@@ -418,3 +418,15 @@ def test_a_fact_filed_under_another_topic_that_fits_far_better_comes_first(kb):
     frame = answering.parse_frame(text, kb.known_text)
     answer = answering.topic_answer(kb, "service_1311", text, JILIN, frame)
     assert "生活补助" in answer.text and "就业服务局" not in answer.text
+
+
+def test_a_cap_asked_is_not_a_gap_asked(kb):
+    """最多多少 / 最高多少 / 至少多少 ask a cap or a floor: the loan's answer states two caps but
+    computes no difference between them; 江西比吉林高多少 still asks a gap."""
+    lexicon = load_lexicon()
+    assert not any(lexicon.asks_difference(q) for q in ("创业担保贷款最多多少", "最高多少", "至少多少"))
+    assert not lexicon.compares("吉林江西贷款最多多少") and lexicon.compares("吉林比江西多多少")
+    assert lexicon.asks_difference("江西比吉林高多少") and lexicon.asks_difference("差多少")
+    text = "吉林大学生创业担保贷款最多多少"
+    answer = answering.topic_answer(kb, "loan", text, JILIN, answering.parse_frame(text, kb.known_text))
+    assert "相差" not in answer.text and "20万元" in answer.text
