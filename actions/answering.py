@@ -274,6 +274,18 @@ def _attribute_fit(attribute: Attribute, fact: Fact) -> float:
 _CAP = re.compile(r"最高|不超过|上限|封顶")
 
 
+def _part_of_keyword_hits(pairs: Sequence[Tuple[Clause, Fact]], question: str) -> List[Tuple[Clause, Fact]]:
+    """能在网上学不 after a training answer: no keyword stands in the question, but 网上 is part of
+    one (网上培训); the facts with the most such words, before falling back to the primary ones."""
+    words = [t for t in tokens(question) if len(t) >= 2]
+    scored = [
+        (c, f, sum(1 for w in words if any(w in k and w != k for k in f.keywords)))
+        for c, f in pairs if not _local(f)
+    ]
+    best = max((n for _, _, n in scored), default=0)
+    return [(c, f) for c, f, n in scored if best and n == best][:MAX_FACTS]
+
+
 def select_facts(
     clauses: Sequence[Clause], question: str, city: Optional[str] = None, topic: Optional[str] = None,
     subject_name: str = "", attribute: Optional[Attribute] = None,
@@ -311,6 +323,9 @@ def select_facts(
     for pool in pools:
         if not chosen:
             chosen = _keyword_hits(pool, question, subject_name, attribute)
+    for pool in pools:
+        if not chosen:
+            chosen = _part_of_keyword_hits(pool, question)
     for pool in pools:
         if not chosen:
             chosen = [(c, f) for c, f in pool if f.primary and f.kind != "condition"][:MAX_FACTS]

@@ -430,3 +430,12 @@ def test_a_cap_asked_is_not_a_gap_asked(kb):
     text = "吉林大学生创业担保贷款最多多少"
     answer = answering.topic_answer(kb, "loan", text, JILIN, answering.parse_frame(text, kb.known_text))
     assert "相差" not in answer.text and "20万元" in answer.text
+
+
+def test_a_word_that_is_part_of_a_keyword_picks_the_fact_when_no_keyword_is_said(kb):
+    """能在网上学不 (江西 training): no fact's keyword stands in the question, but 网上 is part of
+    网上培训, so the online-platform fact answers instead of the topic's primary fact."""
+    text = "能在网上学不"
+    frame = answering.parse_frame(text, kb.known_text)
+    answer = answering.topic_answer(kb, "training", text, JIANGXI, frame)
+    assert "线上职业技能培训管理平台" in answer.text and "人工智能" not in answer.text
