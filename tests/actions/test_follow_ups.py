@@ -8,6 +8,7 @@ from actions import answering
 from actions.frame import parse_frame
 from actions.numbers import parse_details
 from actions.policy_actions import plan_question
+from policies_kb.lexicon import load_lexicon
 from policies_kb.regions import Region
 
 JILIN = Region("吉林", "吉林")
@@ -360,3 +361,13 @@ def test_a_long_message_of_generic_words_heard_as_another_topic_asks_its_own_que
     short, reused = plan_question(kb, "ask_employer_incentives", parse_frame("五个人呢", kb.known_text),
                                   "internship", previous, "江西")
     assert short == "internship" and reused.text == previous.text
+
+
+def test_a_clause_opening_with_jieguo_tells_a_story_not_a_result_asked(kb):
+    """我本来想考研的 结果二战也没上岸 … 见习的话单位按啥标准拿补贴: 结果 opening a clause is "as it
+    turned out", not a question about results (见习的结果 is one)."""
+    lexicon = load_lexicon()
+    text = "我本来想考研的 结果二战也没上岸 朋友说可以去见习 在吉林 见习的话单位按啥标准拿补贴"
+    frame = parse_frame(text, kb.known_text)
+    assert not lexicon.results_asked(frame.text, frame.asking)
+    assert lexicon.asks_results("吉林2022年见习的结果怎么样")
