@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from actions.numbers import QuestionDetails
+from actions.numbers import QuestionDetails, parse_number
 from policies_kb.lexicon import load_lexicon
 from policies_kb.model import WHOLE_PROVINCE, Clause, Fact
 from policies_kb.regions import find_in_text
@@ -421,11 +421,46 @@ def _sentence_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Opt
     return None
 
 
+_PER_UNIT = re.compile(r"每个([\u4e00-\u9fff]{1,4}?)(\d+)\s*(人|名|个)")
+
+
+def _per_unit_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Optional[Computed]:
+    """Units the asker counts, at the rate per unit a chosen fact's sentence states (每个社区3人、
+    每个行政村1人; 4个社区、6个行政村 → 4 × 3 + 6 × 1 = 18人). A unit matches the sentence's when
+    one ends the other (6个村 counts 行政村)."""
+    counted = re.compile(rf"({_NUMERAL}+)\s*个\s*([\u4e00-\u9fff]{{1,4}})")
+    asked = [(parse_number(n), unit) for n, unit in counted.findall(question)]
+    for clause, fact in selected:
+        rates = _PER_UNIT.findall(fact.say)
+        terms = []
+        for name, per, unit in rates:
+            count = next((n for n, said in asked if n and _same_unit(name, said)), None)
+            if count is not None:
+                terms.append((count, name, int(per), unit))
+        if not terms:
+            continue
+        unit = terms[0][3]
+        total = sum(count * per for count, _, per, _ in terms)
+        rates_said = "、".join(f"每个{name}{per}{u}" for name, per, u in rates)
+        working = " + ".join(f"{fmt(count)}个{name} × {per}{u}" for count, name, per, u in terms)
+        return Computed([f"按{rates_said}计算：{working} = {fmt(total)}{unit}。"], [(clause, fact)])
+    return None
+
+
+_NUMERAL = r"[\d零一二两三四五六七八九十百俩仨]"
+
+
+def _same_unit(name: str, said: str) -> bool:
+    """社区 said as 社区 (followed by more words: 社区按标准…), 行政村 said as 村."""
+    return said.startswith(name) or any(name.endswith(said[:k]) for k in range(1, len(said) + 1))
+
+
 # Rules computed over the facts chosen to answer the question, not over a province's clauses.
 ON_SELECTED: Dict[str, Callable[[Rule, Sequence[FactRef], str], Optional[Computed]]] = {
     "selected_sum": _selected_sum,
     "from_sentence": _from_sentence,
     "sentence_sum": _sentence_sum,
+    "per_unit_sum": _per_unit_sum,
 }
 
 

@@ -427,3 +427,13 @@ def test_who_asks_said_before_a_colon_is_not_what_is_asked_about(kb):
     assert "工作人员" not in frame.content and "汇总表" in frame.content and frame.asker == "operator"
     assert "人才交流开发中心" in answering.topic_answer(kb, "internship", text, JILIN, frame).text
     assert "来电" not in "".join(parse_frame("热线来电：江西档案能托管在哪", kb.known_text).content)
+
+
+def test_units_the_asker_counts_at_the_rate_per_unit_the_documents_state(kb):
+    """一个街道有4个社区、6个行政村，按标准能配几个人: 每个社区3人、每个行政村1人 gives 4 × 3 + 6 × 1 = 18人,
+    with the working shown and the clause cited; 6个村 counts 行政村."""
+    for text, total in (("吉林基层岗位专项计划，一个街道有4个社区、6个行政村，按标准能配几个人", "18人"),
+                        ("吉林基层岗位专项计划，我们镇3个社区5个村，能配几个人", "14人")):
+        frame = parse_frame(text, kb.known_text)
+        answer = answering.topic_answer(kb, "grassroots", text, JILIN, frame)
+        assert f"= {total}" in answer.text and "吉就组" in answer.text, answer.text
