@@ -163,6 +163,7 @@ def _share_of_cost_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDeta
     cap_yuan = _yuan(cap[1])
     lines: List[str] = []
     used = [rate, cap]
+    period: Optional[float] = None  # what the asker's own costs give a quarter, when they are told
     if d.monthly_cost_yuan:
         pct = float(rate[1].value or 0)
         monthly = d.monthly_cost_yuan * pct / 100
@@ -180,8 +181,13 @@ def _share_of_cost_capped(rule: Rule, clauses: Sequence[Clause], d: QuestionDeta
         years = float(term[1].value or 0)
         quarters = int(years * 12 / months)
         per_year = int(12 / months)
-        lines.append(f"每年最多：{per_year}个季度 × {_money(cap_yuan)} = {_money(cap_yuan * per_year)}。")
-        lines.append(f"补贴期限最长{fmt(years)}年（{quarters}个季度），按每季最高{_money(cap_yuan)}计，累计最多{_money(cap_yuan * quarters)}。")
+        if period is not None and period < cap_yuan:  # 每月2000元: 3600元 a quarter, not the cap, over the term
+            lines.append(f"每年：{per_year}个季度 × {_money(period)} = {_money(period * per_year)}。")
+            lines.append(f"补贴期限最长{fmt(years)}年（{quarters}个季度），按每季度{_money(period)}计，"
+                         f"累计{_money(period * quarters)}。")
+        else:
+            lines.append(f"每年最多：{per_year}个季度 × {_money(cap_yuan)} = {_money(cap_yuan * per_year)}。")
+            lines.append(f"补贴期限最长{fmt(years)}年（{quarters}个季度），按每季最高{_money(cap_yuan)}计，累计最多{_money(cap_yuan * quarters)}。")
     return Computed(lines, used) if lines else None
 
 

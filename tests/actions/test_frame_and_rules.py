@@ -171,6 +171,10 @@ def test_share_of_monthly_costs_within_the_quarterly_cap(kb):
     assert "1.44万元" in capped and "每季度可补1万元" in capped
     total = "".join(rules.compute(kb.clauses_for("incubation", "江西"), parse_details("加起来最多补多少")).lines)
     assert "累计最多12万元" in total
+    # below the cap, the year and the term are the asker's own quarter, not the cap (2000 a month:
+    # 3600 a quarter, 4.32万 over 3 years, not 12万)
+    own = "".join(rules.compute(kb.clauses_for("incubation", "江西"), parse_details("每个月实际费用2000块，3年补满总共能拿多少")).lines)
+    assert "每季度可补3600元" in own and "累计4.32万元" in own and "12万" not in own
 
 
 def test_times_listed_in_one_sentence_are_summed_when_asked_together(kb):
