@@ -439,3 +439,12 @@ def test_a_word_that_is_part_of_a_keyword_picks_the_fact_when_no_keyword_is_said
     frame = answering.parse_frame(text, kb.known_text)
     answer = answering.topic_answer(kb, "training", text, JIANGXI, frame)
     assert "线上职业技能培训管理平台" in answer.text and "人工智能" not in answer.text
+
+
+def test_the_date_a_document_was_signed_is_a_question_about_the_document(kb):
+    """落款日期是哪天 asks the document's date (2021年7月21日), like 哪天印发的."""
+    lexicon = load_lexicon()
+    text = "江西2021年进一步做好高校毕业生就业创业工作的那个通知，落款日期是哪天"
+    assert lexicon.asks_about_document(text)
+    answer = answering.document_answer(kb, answering.parse_frame(text, kb.known_text), "江西")
+    assert answer is not None and "2021年7月21日" in answer.text and "赣人社函〔2021〕55号" in answer.text
