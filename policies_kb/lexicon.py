@@ -122,10 +122,13 @@ class Lexicon:
         """The words that name the class ``word`` is a kind of (工作室, 餐馆 → 企业, 创业…), an empty
         tuple for a person (小伙子, 姑娘: framing, never what is asked), None for no class. Chinese
         compounds are head-final, so the class is read from the word's last characters; a word
-        that is itself a class word keeps its own meaning."""
+        that is itself a class word keeps its own meaning. The colloquial noun suffixes 子 and 儿 do
+        not change the head (厂子 is a 厂, 店儿 a 店)."""
         for heads, covered_by in self.kinds:
             if word not in covered_by and any((word.endswith(h) and word != h) or word == h for h in heads):
                 return covered_by
+        if len(word) > 1 and word[-1] in "子儿":
+            return self.kind_of(word[:-1])
         return None
 
     def asks_for_a_person(self, text: str) -> bool:

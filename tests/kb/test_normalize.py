@@ -71,3 +71,16 @@ def test_a_message_typed_in_pinyin_is_read_word_by_word():
     assert normalize("吉林 大学生开的中小微qiye 创业贷款") == "吉林 大学生开的中小微企业 创业贷款"
     assert normalize("I want to know about the loan") == "I want to know about the 贷款"
     assert normalize("在 Telegram 上问 App 里能办吗") == "在 Telegram 上问 App 里能办吗"
+
+
+def test_a_colloquial_noun_suffix_keeps_the_head_and_a_few_hired_is_no_result_asked():
+    """厂子 is a 厂 (a business, covered where the documents speak of 企业), 店儿 a 店; 孩子 stays a
+    person. 我们厂子在吉林 招了几个应届的 tells what was done: no result of 招 is asked, while
+    去年招了几个人 asks one."""
+    from policies_kb.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    assert lexicon.kind_of("厂子") == lexicon.kind_of("工厂") and "企业" in lexicon.kind_of("店儿")
+    assert lexicon.kind_of("孩子") == ()
+    assert not lexicon.asks_results("我们厂子在吉林 招了几个应届的 社保能补不")
+    assert lexicon.asks_results("去年招了几个人")
