@@ -448,3 +448,13 @@ def test_the_date_a_document_was_signed_is_a_question_about_the_document(kb):
     assert lexicon.asks_about_document(text)
     answer = answering.document_answer(kb, answering.parse_frame(text, kb.known_text), "江西")
     assert answer is not None and "2021年7月21日" in answer.text and "赣人社函〔2021〕55号" in answer.text
+
+
+def test_whom_a_programme_targets_is_asked_of_the_programme_not_of_the_word_mianxiang(kb):
+    """吉林就业见习面向哪些人: 面向 frames the question (like 针对); the internship's 对象 answers
+    (离校2年内, 16—24岁), not the sentence saying posts 面向各类企事业单位."""
+    text = "吉林就业见习面向哪些人？"
+    frame = answering.parse_frame(text, kb.known_text)
+    assert "面向" not in frame.content
+    answer = answering.topic_answer(kb, "internship", text, JILIN, frame)
+    assert "16—24岁" in answer.text and "离校2年内" in answer.text
