@@ -229,12 +229,8 @@ def _local(fact: Fact) -> bool:
 ATTRIBUTE_BONUS = 1.0
 
 
-def _keyword_hits(
-    pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str = "",
-    attribute: Optional[Attribute] = None,
-) -> List[Tuple[Clause, Fact]]:
+def _strongest(scored: Sequence[Tuple[Clause, Fact, float]]) -> List[Tuple[Clause, Fact]]:
     """Facts that fit the question, strongest first, dropping weak partial matches."""
-    scored = _scored_hits(pairs, question, subject_name, attribute)
     if not scored:
         return []
     best = max(score for _, _, score in scored)
@@ -253,10 +249,6 @@ def _scored_hits(
     if attribute is not None:
         scored = [(c, f, score + ATTRIBUTE_BONUS * _attribute_fit(attribute, f)) for c, f, score in scored]
     return scored
-
-
-def _best_hit(pairs: Sequence[Tuple[Clause, Fact]], question: str, subject_name: str, attribute: Optional[Attribute]) -> float:
-    return max((score for _, _, score in _scored_hits(pairs, question, subject_name, attribute)), default=0.0)
 
 
 # How much better a fact of a clause that only touches the subject must fit to come before the
@@ -307,10 +299,10 @@ def select_facts(
     own_ids = {id(f) for _, f in own}
     rest = [(c, f) for c in side for f in c.facts if id(f) not in own_ids]
     pools = [pool for pool in (own, rest) if pool]
-    if own and rest and _best_hit(rest, question, subject_name, attribute) >= FAR_BETTER_FACT * max(
-        _best_hit(own, question, subject_name, attribute), 0.5
-    ):
-        pools = [rest, own]
+    hits = [_scored_hits(pool, question, subject_name, attribute) for pool in pools]
+    best = [max((score for _, _, score in h), default=0.0) for h in hits]
+    if own and rest and best[1] >= FAR_BETTER_FACT * max(best[0], 0.5):
+        pools, hits = pools[::-1], hits[::-1]
     all_facts = [pair for pool in pools for pair in pool]
     rows = [(c, f) for c, f in all_facts if city and f.is_row_of(city)]
     # A city's rows answer only questions about what they hold (指标, 名额), not every question
@@ -320,9 +312,9 @@ def select_facts(
     # 岗位, 募集), place names excepted (四平 in 四平见习补贴 is not what the rows hold)
     row_tokens = frozenset(t for t in tokens(without_city) if lookup(t) is None) if rows else frozenset()
     chosen: List[Tuple[Clause, Fact]] = rows if any(_matches(f, without_city, row_tokens) for _, f in rows) else []
-    for pool in pools:
+    for pool_hits in hits:
         if not chosen:
-            chosen = _keyword_hits(pool, question, subject_name, attribute)
+            chosen = _strongest(pool_hits)
     for pool in pools:
         if not chosen:
             chosen = _part_of_keyword_hits(pool, question)

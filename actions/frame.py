@@ -23,10 +23,10 @@ from policies_kb.regions import lookup
 from policies_kb.text import clauses_of, ensure_dictionary, policy_terms
 
 # Numbers (20万, 五个, 俩人), Latin letters, and institutions are never what is asked about.
-_NOT_CONTENT = re.compile(
-    r"[\d０-９a-zA-Z%]|(大学|学院|学校)$|^[零〇一二两三四五六七八九十百千万俩仨几半]+[个位名人年月天岁块元万次]?$"
-)
 _FIGURES = re.compile(r"[\d０-９a-zA-Z%]")  # the part of _NOT_CONTENT a service's name (96885, 2+6+N) may have
+_NOT_CONTENT = re.compile(
+    _FIGURES.pattern + r"|(大学|学院|学校)$|^[零〇一二两三四五六七八九十百千万俩仨几半]+[个位名人年月天岁块元万次]?$"
+)
 _YEAR = re.compile(r"(20\d\d)\s*年")
 
 

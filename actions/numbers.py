@@ -12,6 +12,7 @@ import cn2an
 
 _COLLOQUIAL = {"俩": "2", "仨": "3"}
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两俩三仨四五六七八九十百千万]+)"
+NUMERAL = _NUM  # one number in Arabic or Chinese numerals, as one regex group
 
 
 def parse_number(text: str) -> Optional[float]:

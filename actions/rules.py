@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from actions.numbers import QuestionDetails, parse_number
+from actions.numbers import NUMERAL, QuestionDetails, parse_number
 from policies_kb.lexicon import load_lexicon
 from policies_kb.model import WHOLE_PROVINCE, Clause, Fact
 from policies_kb.regions import find_in_text
@@ -428,14 +428,14 @@ def _sentence_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Opt
 
 
 _PER_UNIT = re.compile(r"每个([\u4e00-\u9fff]{1,4}?)(\d+)\s*(人|名|个)")
+_COUNTED_UNITS = re.compile(NUMERAL + r"\s*个\s*([\u4e00-\u9fff]{1,4})")  # 4个社区, 六个村
 
 
 def _per_unit_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Optional[Computed]:
     """Units the asker counts, at the rate per unit a chosen fact's sentence states (每个社区3人、
     每个行政村1人; 4个社区、6个行政村 → 4 × 3 + 6 × 1 = 18人). A unit matches the sentence's when
     one ends the other (6个村 counts 行政村)."""
-    counted = re.compile(rf"({_NUMERAL}+)\s*个\s*([\u4e00-\u9fff]{{1,4}})")
-    asked = [(parse_number(n), unit) for n, unit in counted.findall(question)]
+    asked = [(parse_number(n), unit) for n, unit in _COUNTED_UNITS.findall(question)]
     for clause, fact in selected:
         rates = _PER_UNIT.findall(fact.say)
         terms = []
@@ -451,9 +451,6 @@ def _per_unit_sum(rule: Rule, selected: Sequence[FactRef], question: str) -> Opt
         working = " + ".join(f"{fmt(count)}个{name} × {per}{u}" for count, name, per, u in terms)
         return Computed([f"按{rates_said}计算：{working} = {fmt(total)}{unit}。"], [(clause, fact)])
     return None
-
-
-_NUMERAL = r"[\d零一二两三四五六七八九十百俩仨]"
 
 
 def _same_unit(name: str, said: str) -> bool:
