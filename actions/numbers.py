@@ -43,6 +43,7 @@ class QuestionDetails:
     base_amount_yuan: Optional[float] = None  # a standard the asker already knows: 原本1500
     retained: Optional[int] = None  # interns kept on
     interns: Optional[int] = None  # interns in all
+    intern_months: Optional[int] = None  # 见习6个月: the months a monthly subsidy is paid for
     retention_rate: Optional[float] = None  # percent, when given as such
     contract_years: Optional[float] = None  # length of the contract signed
     enterprise: bool = False  # the borrower is a company, not a person
@@ -77,6 +78,10 @@ _WITH_OTHERS = re.compile(r"(?:我|本人)(?:和|跟|与|带着|加上)\s*" + _N
 _WITH_FELLOWS = re.compile(r"(?:和|跟|与|带着|加上)\s*" + _NUM + _FELLOWS + r"[^，。,.？?]{0,6}?" + _TOGETHER)
 # 俩同学合伙开公司, 8 people partnership: the people counted are the partners.
 _FELLOWS_TOGETHER = re.compile(_NUM + _FELLOWS + r"[^，。,.？?]{0,6}?" + _TOGETHER)
+# 五个吉林的大学毕业生合伙开店: who they are may stand between the count and the graduates.
+_GRADUATES_TOGETHER = re.compile(
+    r"(?<!招)(?<!招了)(?<!招收)(?<!吸纳)(?<!录用)(?<!接收)" + _NUM + r"\s*(?:个|位|名)[^\d，。,.？?]{0,6}?(?:大学毕业生|毕业生|大学生)[^，。,.？?]{0,4}?(?:合伙|一起|合作|搭伙|联合)"
+)
 _AMOUNT = re.compile(_NUM + r"\s*万")
 # 每人想贷60万总共240万: the total named after 总共/一共/合计 is the amount asked.
 _TOTAL_AMOUNT = re.compile(r"(?:总共|一共|合计|加起来|总额)\s*(?:是|要|想|贷|借)?\s*" + _NUM + r"\s*万")
@@ -105,7 +110,10 @@ _YEARS = [
 ]
 _JUST_GRADUATED = re.compile(r"刚毕业|应届|今年毕业|还没毕业|即将毕业")
 _AGE = re.compile(_NUM + r"\s*(?:岁|周岁)")
-_INTERNS = re.compile(_NUM + r"\s*(?:个|名|位)?\s*(?:见习生|见习人员|实习生|见习)")
+# 3个见习生, 5名见习; a bare figure before 见习 is no count (最低工资1880 见习6个月)
+_INTERNS = re.compile(_NUM + r"(?:\s*(?:个|名|位)\s*(?:见习生|见习人员|实习生|见习)|(?:见习生|见习人员|实习生))")
+# 见习6个月, 见习期半年: how long the internship lasts, for a subsidy paid monthly
+_INTERN_MONTHS = re.compile(r"见习(?:期|时间)?\s*(?:是|为|了|有)?\s*" + _NUM + r"\s*个?月")
 # 10个人我们只留了4个: a few words (who kept them, 只) may stand between the two counts
 _INTERNS_BEFORE_KEPT = re.compile(_NUM + r"\s*(?:个|名|位)?人?\s*[，,]?\s*(?:期满)?[^\d，,。？?]{0,4}?(?:留了|留下|留用|只留|留)")
 # 招了3个20岁的失业青年见习: the interns a unit took on, counted where they were hired
@@ -167,7 +175,7 @@ def _partners(text: str) -> Optional[float]:
     with_others = _first([_WITH_OTHERS, _WITH_FELLOWS], text)
     if with_others:
         return with_others + 1
-    return _first(_PARTNERS + [_FELLOWS_TOGETHER], text)
+    return _first(_PARTNERS + [_FELLOWS_TOGETHER, _GRADUATES_TOGETHER], text)
 
 
 def parse_details(text: str) -> QuestionDetails:
@@ -180,6 +188,7 @@ def parse_details(text: str) -> QuestionDetails:
         years = 0.0
     age = _first([_AGE], text)
     interns = _first([_INTERNS, _INTERNS_BEFORE_KEPT, _INTERNS_TAKEN], text)
+    intern_months = _first([_INTERN_MONTHS], text)
     retained = _first([_RETAINED], text)
     rate = _first([_RATE], text)
     monthly = _monthly_costs(text)
@@ -192,6 +201,7 @@ def parse_details(text: str) -> QuestionDetails:
         base_amount_yuan=_yuan(_BASE.search(text)),
         retained=int(retained) if retained is not None else None,
         interns=int(interns) if interns is not None and (retained is None or interns >= retained) else None,
+        intern_months=int(intern_months) if intern_months and 1 <= intern_months <= 24 else None,
         retention_rate=rate,
         contract_years=_contract_years(text),
         enterprise=bool(_ENTERPRISE.search(text)),

@@ -236,11 +236,17 @@ def _percent_uplift(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, q
 
 
 def _for_each_intern(d: QuestionDetails, each_yuan: float) -> List[str]:
-    """The line for all the interns a unit took on (招了3个), when more than one."""
+    """The lines for the months of the internship (见习6个月) and for all the interns a unit took on
+    (招了3个), when given: a standard set monthly, multiplied out."""
+    lines: List[str] = []
+    if d.intern_months and d.intern_months > 1:
+        months = d.intern_months
+        lines.append(f"见习{months}个月：{_money(each_yuan)} × {months} = {_money(each_yuan * months)}。")
+        each_yuan *= months
     n = d.interns
-    if not n or n < 2 or d.retained is not None:
-        return []
-    return [f"{n}人合计：{_money(each_yuan)} × {n} = {_money(each_yuan * n)}。"]
+    if n and n >= 2 and d.retained is None:
+        lines.append(f"{n}人合计：{_money(each_yuan)} × {n} = {_money(each_yuan * n)}。")
+    return lines
 
 
 def _percent_of_base(rule: Rule, clauses: Sequence[Clause], d: QuestionDetails, question: str = "") -> Optional[Computed]:

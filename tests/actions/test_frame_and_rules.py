@@ -394,6 +394,20 @@ def test_an_internship_subsidy_is_computed_for_every_intern_taken_on(kb):
     assert "每人每月1880元" in graduates and "1880元 × 2 = 3760元" in graduates and "60%" not in graduates
 
 
+def test_a_wage_before_the_internship_is_no_head_count_and_its_months_multiply(kb):
+    """当地最低工资1880 见习6个月 (one graduate taken on): 1880元 a month for six months, never
+    "1880人合计" — a figure with no counter before 见习 is not a number of interns."""
+    clauses = kb.clauses_for("internship", "吉林")
+    question = "吉林 我们单位招了个离校一年还没工作的大学生来见习 当地最低工资1880 见习6个月 单位一共能拿多少见习补贴"
+    details = parse_details(question)
+    assert (details.interns, details.intern_months) == (None, 6)
+    lines = "".join(rules.compute(clauses, details, question).lines)
+    assert "1880元 × 6 = 11280元" in lines and "1880人" not in lines
+    three = "".join(rules.compute(clauses, parse_details("招了3个大学生见习 最低工资1880元 见习6个月 单位能拿多少见习补贴"),
+                                  "招了3个大学生见习 最低工资1880元 见习6个月 单位能拿多少见习补贴").lines)
+    assert "1880元 × 6 = 11280元" in three and "11280元 × 3 = 33840元" in three
+
+
 def test_the_sum_an_asker_arrives_at_is_checked_against_the_cap_under_the_loan_topic(kb):
     """每人能贷22万，12个人就是264万，我们就按264万去准备材料，能批下来吗: 264万 is the amount asked, and
     the loan's rules compute it although 批下来 is a word of another topic's fact."""

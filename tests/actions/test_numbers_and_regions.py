@@ -19,6 +19,7 @@ def test_parse_number_rejects_words():
 @pytest.mark.parametrize("text,partners", [
     ("在吉林两个人合伙创业能贷多少", 2), ("我们11个人合伙开公司", 11), ("合伙人有五个", 5),
     ("三个人一起创业贷款上限", 3), ("十一个人一起创业", 11), ("我一个人创业", None),
+    ("五个吉林的大学毕业生合伙开店", 5),
 ])
 def test_partners(text, partners):
     assert parse_details(text).partners == partners
