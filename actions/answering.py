@@ -686,10 +686,24 @@ def _which_words(frame: Frame, known_text: str) -> Tuple[str, ...]:
     return tuple(found[-1:])
 
 
+def _benefit_words(frame: Frame) -> Tuple[str, ...]:
+    """The kind of money a question asks about, named by the word right before a money noun
+    (有没有租房补贴 → 租房): the documents must speak of that kind, not of 补贴 in general. Read in
+    the asking clause, or in the whole message when that clause names nothing (有没有租房补贴 一个月
+    能给多少)."""
+    lexicon = load_lexicon()
+    clause = frame.asking or frame.text
+    if not any(w in clause for w in frame.content):
+        clause = frame.text
+    found = [w for w in frame.content
+             if w not in lexicon.money_nouns and any(w + m in clause for m in lexicon.benefit_nouns)]
+    return tuple(found[-1:])
+
+
 def _asked_words(frame: Frame, known_text: str) -> Tuple[str, ...]:
     """What the answer's sentence must name: the measured word of a figure question, else the
-    thing a which-question asks for."""
-    return _measured_words(frame) or _which_words(frame, known_text)
+    thing a which-question asks for, else the kind of money asked about."""
+    return _measured_words(frame) or _which_words(frame, known_text) or _benefit_words(frame)
 
 
 def _naming_the_measure(

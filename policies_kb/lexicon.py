@@ -72,6 +72,7 @@ class Lexicon:
     terms: Tuple[str, ...]
     named_numbers: FrozenSet[str] = frozenset()
     money_nouns: Tuple[str, ...] = ()
+    benefit_nouns: Tuple[str, ...] = ()
     question_marks: Optional[Pattern[str]] = None
     referenced_only: FrozenSet[str] = frozenset()
     plan: Optional[Pattern[str]] = None
@@ -288,6 +289,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         tuple(variants), attributes, askers, frozenset(map(str, data["generic"])), tuple(map(str, data["terms"])),
         named_numbers=frozenset(map(str, data.get("named_numbers") or ())),
         money_nouns=tuple(map(str, data.get("money_nouns") or ())),
+        benefit_nouns=tuple(map(str, data.get("benefit_nouns") or ())),
         question_marks=re.compile(data["question_marks"]) if data.get("question_marks") else None,
         referenced_only=frozenset(map(str, data.get("referenced_only") or ())),
         plan=re.compile(data["plan"]) if data.get("plan") else None,

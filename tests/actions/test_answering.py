@@ -458,3 +458,20 @@ def test_whom_a_programme_targets_is_asked_of_the_programme_not_of_the_word_mian
     assert "面向" not in frame.content
     answer = answering.topic_answer(kb, "internship", text, JILIN, frame)
     assert "16—24岁" in answer.text and "离校2年内" in answer.text
+
+
+@pytest.mark.parametrize("topic,question", [
+    ("employer_incentives", "吉林应届毕业生有没有租房补贴"),
+    ("civil_service", "吉林应届毕业生有没有租房补贴 一个月能给多少"),
+])
+def test_a_kind_of_benefit_the_documents_never_name_is_declined(kb, topic, question):
+    """有没有租房补贴: 租房 names the kind of 补贴 asked about; a clause on other subsidies (or on
+    应届毕业生 in the civil service) does not answer it."""
+    a = answering.topic_answer(kb, topic, question, JILIN)
+    assert a.kind == "unknown" and not a.citations and "租房" in a.text
+
+
+def test_a_cost_named_before_a_subsidy_does_not_need_its_own_sentence(kb):
+    """入驻费用补贴: 费用 is a cost, not a kind of benefit; the incubator's subsidy answers it."""
+    a = answering.topic_answer(kb, "incubation", "江西创业孵化基地入驻的毕业生企业，有啥费用补贴", JIANGXI)
+    assert a.citations and "60%" in a.text
