@@ -700,10 +700,29 @@ def _benefit_words(frame: Frame) -> Tuple[str, ...]:
     return tuple(found[-1:])
 
 
+# 有编制吗, 有没有编制, 是否有编制: a yes-or-no question whether a thing exists
+_HAS = re.compile(r"(?:有没有|有无|是否有|有)")
+_YES_NO_END = re.compile(r"(?:吗|嘛|么|没|没有|不)[？?]?$")
+
+
+def _existence_words(frame: Frame) -> Tuple[str, ...]:
+    """The thing a yes-or-no question asks whether there is (特岗教师有编制吗 → 编制): the content
+    word right after 有 in an asking clause that asks nothing else."""
+    clause = frame.asking
+    if frame.attribute is not None or not clause:
+        return ()
+    if not (clause.startswith(("有没有", "有无", "是否有")) or _YES_NO_END.search(clause)):
+        return ()
+    found = [w for m in _HAS.finditer(clause) for w in frame.content if clause.startswith(w, m.end())]
+    return tuple(found[-1:])
+
+
 def _asked_words(frame: Frame, known_text: str) -> Tuple[str, ...]:
     """What the answer's sentence must name: the measured word of a figure question, else the
-    thing a which-question asks for, else the kind of money asked about."""
-    return _measured_words(frame) or _which_words(frame, known_text) or _benefit_words(frame)
+    thing a which-question asks for, else the kind of money asked about, else the thing whose
+    existence is asked."""
+    return (_measured_words(frame) or _which_words(frame, known_text) or _benefit_words(frame)
+            or _existence_words(frame))
 
 
 def _naming_the_measure(

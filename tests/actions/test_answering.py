@@ -475,3 +475,12 @@ def test_a_cost_named_before_a_subsidy_does_not_need_its_own_sentence(kb):
     """入驻费用补贴: 费用 is a cost, not a kind of benefit; the incubator's subsidy answers it."""
     a = answering.topic_answer(kb, "incubation", "江西创业孵化基地入驻的毕业生企业，有啥费用补贴", JIANGXI)
     assert a.citations and "60%" in a.text
+
+
+def test_a_yes_or_no_question_must_be_answered_by_a_sentence_naming_what_it_asks_for(kb):
+    """学校想建大学生就业创业指导服务站，省里有资金支持吗: the answer is the clause that names the
+    服务站's money (10万元), not the training sentence that only names the 服务站."""
+    question = "我是吉林一所高校的就业老师，学校想建大学生就业创业指导服务站，省里有资金支持吗？"
+    assert answering._existence_words(answering.parse_frame(question, kb.known_text)) == ("资金",)
+    a = answering.topic_answer(kb, "training", question, JILIN)
+    assert "10万元" in a.text and a.citations
