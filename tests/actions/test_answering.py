@@ -484,3 +484,12 @@ def test_a_yes_or_no_question_must_be_answered_by_a_sentence_naming_what_it_asks
     assert answering._existence_words(answering.parse_frame(question, kb.known_text)) == ("资金",)
     a = answering.topic_answer(kb, "training", question, JILIN)
     assert "10万元" in a.text and a.citations
+
+
+def test_a_threshold_asked_with_how_much_is_answered_by_the_condition_stating_it(kb):
+    """多少以内可以免担保: the condition 10万元以下…免除担保要求 states the figure asked, not the
+    loan's cap; 听新闻说 frames the question and does not pick the clause naming 白城新闻网."""
+    a = answering.topic_answer(kb, "loan", "江西大学生申请创业担保贷款 多少以内可以免担保", JIANGXI)
+    assert "10万元以下" in a.text and "30万" not in a.text
+    heard = answering.topic_answer(kb, "results_2022", "听新闻说吉林2022年创业担保贷款放了老鼻子钱了 到底放了多少亿啊", JILIN)
+    assert "29.7亿元" in heard.text
