@@ -5,7 +5,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Optional, Pattern, Tuple
+from typing import Any, Dict, FrozenSet, List, Match, Optional, Pattern, Tuple
 
 import yaml
 
@@ -84,6 +84,7 @@ class Lexicon:
     # province's documents have).
     out_of_work: Tuple[Pattern[str], ...] = ()
     out_of_work_topics: Tuple[str, ...] = ()
+    hiring: Optional[Pattern[str]] = None  # an employer taking someone on (招, 吸纳, 录用)
     # (years, topic, stated): out of work that long after leaving school, the topic whose facts
     # state that window (就业困难) answers first
     out_of_work_long: Optional[Tuple[float, str, Pattern[str]]] = None
@@ -158,13 +159,24 @@ class Lexicon:
                 return next(iter(named.values()))
         return None
 
+    def _out_of_work_matches(self, text: str) -> List[Match[str]]:
+        """Where ``text`` says someone is out of work, except of whom an employer takes on in the
+        same clause (招个19岁的待业小孩: whom they hire, not the asker's situation)."""
+        found = []
+        for cue in self.out_of_work:
+            for m in cue.finditer(text):
+                clause_start = max(text.rfind(p, 0, m.start()) for p in "，。,.；;？?！! ") + 1
+                if self.hiring is None or not self.hiring.search(text, clause_start, m.start()):
+                    found.append(m)
+        return found
+
     def says_out_of_work(self, text: str) -> bool:
-        return any(cue.search(text) for cue in self.out_of_work)
+        return bool(self._out_of_work_matches(text))
 
     def out_of_work_phrases(self, text: str) -> Tuple[str, ...]:
         """The phrases saying someone is out of work (我失业了, 还没找到工作): the asker's situation,
         not what is asked about."""
-        return tuple(m.group(0) for cue in self.out_of_work for m in cue.finditer(text))
+        return tuple(m.group(0) for m in self._out_of_work_matches(text))
 
     def asks_results(self, text: str) -> Optional[bool]:
         """True for a question about what was achieved, False for one about what was planned, None
@@ -295,6 +307,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         plan=re.compile(data["plan"]) if data.get("plan") else None,
         out_of_work=tuple(re.compile(str(cue)) for cue in data.get("out_of_work") or ()),
         out_of_work_topics=tuple(map(str, data.get("out_of_work_topics") or ())),
+        hiring=re.compile(data["hiring"]) if data.get("hiring") else None,
         out_of_work_long=_long_out_of_work(data.get("out_of_work_long")),
         person_request=re.compile(str(data["person_request"])) if data.get("person_request") else None,
         result=re.compile(data["result"]) if data.get("result") else None,

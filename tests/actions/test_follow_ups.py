@@ -371,3 +371,17 @@ def test_a_clause_opening_with_jieguo_tells_a_story_not_a_result_asked(kb):
     frame = parse_frame(text, kb.known_text)
     assert not lexicon.results_asked(frame.text, frame.asking)
     assert lexicon.asks_results("吉林2022年见习的结果怎么样")
+
+
+def test_whom_an_employer_hires_being_out_of_work_is_not_the_askers_situation(kb):
+    """要是招个19岁没上大学的待业小孩呢 after 招见习生能拿啥补贴: 待业 says whom they would take on,
+    so it is no plea for the services; asked of the internship, 待业 is what the documents call 失业,
+    and the 60% for 16–24-year-olds answers it."""
+    from actions.policy_actions import out_of_work_topic
+
+    follow_up = "要是招个19岁没上大学的待业小孩呢"
+    assert not load_lexicon().out_of_work_phrases(follow_up) and out_of_work_topic(kb, follow_up) is None
+    assert load_lexicon().out_of_work_phrases("我待业一年了 有啥政策") == ("待业",)
+    topic, frame = plan(kb, "我们是吉林的企业 招见习生能拿啥补贴", follow_up, "internship")
+    assert topic == "internship"
+    assert "60%" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
