@@ -381,7 +381,7 @@ def test_whom_an_employer_hires_being_out_of_work_is_not_the_askers_situation(kb
 
     follow_up = "要是招个19岁没上大学的待业小孩呢"
     assert not load_lexicon().out_of_work_phrases(follow_up) and out_of_work_topic(kb, follow_up) is None
-    assert load_lexicon().out_of_work_phrases("我待业一年了 有啥政策") == ("待业",)
+    assert "待业" in load_lexicon().out_of_work_phrases("我待业一年了 有啥政策")
     topic, frame = plan(kb, "我们是吉林的企业 招见习生能拿啥补贴", follow_up, "internship")
     assert topic == "internship"
     assert "60%" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
