@@ -435,7 +435,12 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     topic, frame = plan_question(kb, intent, frame, subject, previous_frame(tracker, kb), province, said_before)
     situation = load_lexicon().out_of_work_phrases(text)
     help_topic = out_of_work_topic(kb, text, province, own.details) if situation else None
-    if situation and frame.content and all(any(w in p for p in situation) for w in frame.content):
+    situation_words = tuple(w for w in frame.content if any(w in p for p in situation))
+    if situation_words and len(situation_words) < len(frame.content):
+        # 离校两年多了一直待业，家里压力很大，有没有政策: 待业 is told, not asked about; the rest is
+        frame = replace(frame, content=tuple(w for w in frame.content if w not in situation_words),
+                        asked=tuple(w for w in frame.asked if w not in situation_words))
+    elif situation_words:
         # 我失业了，该怎么办: being out of work is the asker's situation, not what is asked about
         frame = replace(frame, content=(), asked=())
         topic = help_topic or topic

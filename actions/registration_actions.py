@@ -17,9 +17,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.blocking import BlockingAction
-from actions.policy_actions import ActionAnswerPolicy, tell_where_to_register
+from actions.policy_actions import ActionAnswerPolicy, knowledge_base, names_a_covered_subject, tell_where_to_register
 from actions.registration_form import registration_store
-from actions.registration_request import asks_to_register, start_registration_form
+from actions.registration_request import asks_something_done, asks_to_register, start_registration_form
 from policies_kb.lexicon import load_lexicon
 from policies_kb.regions import find_in_text
 from registry import phone as phones
@@ -152,8 +152,9 @@ class ActionRegistrationCancel(BlockingAction):
 class ActionStartRegistration(BlockingAction):
     """A message the NLU reads as asking to register. One that says the sender is out of work and
     asks what to do, without asking for registration itself (我失业了怎么办, 毕业半年还没找到工作
-    咋整), is answered with the services first and then offered registration (the policy answer
-    does both); anything else starts the form. The rules branch on ``registration_wish``."""
+    咋整), or that asks of a policy the documents cover without asking to register (失业了 失业补助金
+    今年还发不), is answered first and then offered registration (the policy answer does both);
+    anything else starts the form. The rules branch on ``registration_wish``."""
 
     def name(self) -> Text:
         return "action_start_registration"
@@ -161,7 +162,11 @@ class ActionStartRegistration(BlockingAction):
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         lexicon = load_lexicon()
-        asks_what_to_do = lexicon.says_out_of_work(text) and lexicon.asks(text) and not NAMES_REGISTRATION.search(text)
+        # 失业了 失业补助金今年还发不: a question on a policy the documents cover, not a request
+        asks_of_a_policy = not asks_something_done(text) and not asks_to_register(text) and names_a_covered_subject(
+            knowledge_base(), text, None)
+        asks_what_to_do = not NAMES_REGISTRATION.search(text) and (
+            (lexicon.says_out_of_work(text) and lexicon.asks(text)) or asks_of_a_policy)
         told = [] if asks_what_to_do else tell_where_to_register(dispatcher, tracker)
         return told + [SlotSet("registration_wish", not asks_what_to_do)]
 

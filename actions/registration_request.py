@@ -34,6 +34,15 @@ _REFUSAL = re.compile(r"不(想|要|用|必|需要)(登|办|做)|不登记|别(�
 _EXISTING = re.compile(r"改|注销|删|撤|取消|查|状态|记录|登记(的|过|了)|登上了")
 
 
+# A request to have something done (帮我办个失业, 我要办): the NLU's registration intent stands.
+_DO_FOR_ME = re.compile(r"(帮|给|替)(我|俺|咱)|(我|俺|咱)(要|想)(办|弄)|办(个|一下|一个)")
+
+
+def asks_something_done(text: str) -> bool:
+    """A request to have something done for the sender, with or without the word 登记."""
+    return bool(_DO_FOR_ME.search(text)) and not _REFUSAL.search(text)
+
+
 def asks_to_register(text: str) -> bool:
     """True for an explicit request to register (or to be shown how, here and now)."""
     if _ABOUT.search(text) or _REFUSAL.search(text) or _EXISTING.search(text):

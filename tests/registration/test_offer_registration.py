@@ -93,6 +93,17 @@ def test_asking_for_registration_starts_the_form(ledger, text):
     assert wish(text) is True
 
 
+def test_a_policy_question_read_as_a_registration_request_is_answered_not_put_in_the_form(ledger):
+    """失业了 失业补助金今年还发不 吉林的: out of work, but asking of a policy the documents cover
+    (no wish to register, no 登记): answered with the clause on 失业补助金, then offered registration."""
+    text = "失业了 失业补助金今年还发不 吉林的"
+    assert wish(text) is False
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswerPolicy().run(dispatcher, make_tracker(text=text, intent="start_registration", active=False), {}))
+    answer, offer = dispatcher.messages[0]["text"], dispatcher.messages[-1].get("response")
+    assert "失业补助金" in answer and "吉就组〔2022〕2号" in answer and offer == OFFER
+
+
 def said(action, text: str, intent: str, slots=None) -> str:
     dispatcher = CollectingDispatcher()
     result = action.run(dispatcher, make_tracker(slots=slots, text=text, intent=intent, active=False), {})
