@@ -493,3 +493,12 @@ def test_a_threshold_asked_with_how_much_is_answered_by_the_condition_stating_it
     assert "10万元以下" in a.text and "30万" not in a.text
     heard = answering.topic_answer(kb, "results_2022", "听新闻说吉林2022年创业担保贷款放了老鼻子钱了 到底放了多少亿啊", JILIN)
     assert "29.7亿元" in heard.text
+
+
+def test_how_many_points_is_a_share_unless_said_of_interest(kb):
+    """上浮几个点 asks a percentage (20%); 贷款几个点 still asks an interest rate."""
+    lexicon = load_lexicon()
+    assert lexicon.attribute_of("培训补贴 上浮几个点").id == "standard"
+    assert lexicon.attribute_of("创业贷款几个点").id == "rate"
+    a = answering.topic_answer(kb, "training", "jx培训补贴 上浮几个点", JIANGXI)
+    assert "20%" in a.text and a.citations
