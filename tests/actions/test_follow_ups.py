@@ -385,3 +385,11 @@ def test_whom_an_employer_hires_being_out_of_work_is_not_the_askers_situation(kb
     topic, frame = plan(kb, "我们是吉林的企业 招见习生能拿啥补贴", follow_up, "internship")
     assert topic == "internship"
     assert "60%" in answering.topic_answer(kb, topic, frame.text, JILIN, frame).text
+
+
+def test_registering_a_company_is_founding_one(kb):
+    """那要是我注册个小公司 用公司名义贷呢 after a Jiangxi loan answer: 注册 is what the documents
+    call 创办 and 名义 only frames the question; the small business's 600万元 answers it."""
+    topic, frame = plan(kb, "江西大学生创业贷款最多能贷多少", "那要是我注册个小公司 用公司名义贷呢", "loan")
+    assert topic == "loan"
+    assert "600万元" in answering.topic_answer(kb, topic, frame.text, Region("江西", "江西"), frame).text
