@@ -502,3 +502,13 @@ def test_how_many_points_is_a_share_unless_said_of_interest(kb):
     assert lexicon.attribute_of("创业贷款几个点").id == "rate"
     a = answering.topic_answer(kb, "training", "jx培训补贴 上浮几个点", JIANGXI)
     assert "20%" in a.text and a.citations
+
+
+def test_whom_an_action_serves_is_its_target_group_not_its_goal(kb):
+    """服务哪些人 asks the 对象 (35岁以下…); the goal sentence names 离校未就业 only as the group
+    it is about, which is no condition. 有啥培训可以参加 asks what there is, not who may join."""
+    a = answering.topic_answer(kb, "service_1311", "吉林离校未就业毕业生服务攻坚行动 啥时候搞 服务哪些人", JILIN)
+    assert "35岁以下" in a.text and "为目标" not in a.text
+    lexicon = load_lexicon()
+    assert lexicon.attribute_of("江西有啥培训或者见习可以参加的吗") is None
+    assert lexicon.attribute_of("毕业三年了还能参加见习吗").id == "eligibility"
