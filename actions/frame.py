@@ -187,7 +187,9 @@ def _other_questions(text: str, asking: str, content: Tuple[str, ...], lexicon: 
     if not asking or marks is None:
         return ()
     clauses = [c for c in clauses_of(text) if c != asking]
-    return tuple(c for c in clauses if marks.search(c) and any(w in c for w in content))
+    # 攻坚行动 啥时候搞 服务哪些人: a clause asking an attribute of its own asks it of the same subject
+    return tuple(c for c in clauses if marks.search(c) and (
+        any(w in c for w in content) or (lexicon.attribute_of(c) is not None and not lexicon.attribute_of(c).weak)))
 
 
 def _asked_attribute(text: str, asking: str, content: Tuple[str, ...], lexicon: Lexicon) -> Optional[Attribute]:

@@ -361,6 +361,18 @@ def test_two_questions_in_one_message_are_both_answered(kb):
     assert "20万" in answer.text and "贴息" in answer.text
 
 
+def test_a_clause_asking_an_attribute_of_its_own_is_another_question_on_the_same_subject(kb):
+    """攻坚行动 啥时候搞 服务哪些人: 啥时候搞 names nothing, yet asks the action's time; both the
+    period (7-12月) and the 对象 are answered."""
+    from policies_kb.normalize import normalize
+
+    question = normalize("吉林离校未就业毕业生服务攻坚行动 啥时候搞 服务哪些人")
+    frame = parse_frame(question, kb.known_text)
+    assert len(frame.other_questions) == 1 and "时候" in frame.other_questions[0]
+    answer = answering.topic_answer(kb, "service_1311", question, JILIN, frame)
+    assert "7-12月" in answer.text and "35岁以下" in answer.text
+
+
 def test_a_standard_only_referred_to_is_no_evidence_of_coverage(kb):
     """试用期 is not in the documents; 最低工资 is only referred to (by the internship subsidy)."""
     answer = answering.topic_answer(kb, "internship", "试用期工资能低于最低工资吗", JILIN)
