@@ -186,10 +186,13 @@ def _other_questions(text: str, asking: str, content: Tuple[str, ...], lexicon: 
     marks = lexicon.question_marks
     if not asking or marks is None:
         return ()
+    def asks_of_its_own(clause: str) -> bool:
+        # 攻坚行动 啥时候搞 服务哪些人: a clause asking an attribute of its own asks it of the same subject
+        attribute = lexicon.attribute_of(clause)
+        return any(w in clause for w in content) or (attribute is not None and not attribute.weak)
+
     clauses = [c for c in clauses_of(text) if c != asking]
-    # 攻坚行动 啥时候搞 服务哪些人: a clause asking an attribute of its own asks it of the same subject
-    return tuple(c for c in clauses if marks.search(c) and (
-        any(w in c for w in content) or (lexicon.attribute_of(c) is not None and not lexicon.attribute_of(c).weak)))
+    return tuple(c for c in clauses if marks.search(c) and asks_of_its_own(c))
 
 
 def _asked_attribute(text: str, asking: str, content: Tuple[str, ...], lexicon: Lexicon) -> Optional[Attribute]:
