@@ -340,6 +340,7 @@ def test_an_a_not_a_pair_asks(kb):
 @pytest.mark.parametrize("question", [
     "吉林给单位的就业见习补贴能用在哪些方面",
     "吉林的就业见习补贴是干啥用的，都包括哪些",   # the continuation names nothing: the clause before asks
+    "吉林给见习单位的见习补贴 这钱是干嘛用的",
 ])
 def test_what_money_is_for_is_its_own_attribute(kb, question):
     from policies_kb.normalize import normalize
