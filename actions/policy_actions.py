@@ -472,6 +472,17 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     else:
         hits = kb.search(text, region.province if region else None)
         answer = answering.search_answer(kb, text, hits, frame)
+    answered = tracker.get_slot("last_answered") or []
+    if (answer.kind == "unknown" and len(answered) == 2 and answered[1] != tracker.get_slot("last_question")
+            and not own.content):
+        # 报给哪个单位 after a declined aside (赶上放假呢): asked of the last question answered
+        answered_topic, answered_text = answered
+        retry_topic, retry_frame = plan_question(
+            kb, intent, own, answered_topic, parse_frame(answered_text, kb.known_text), province, False)
+        if retry_topic is not None:
+            retry = answering.topic_answer(kb, retry_topic, retry_frame.text, region, retry_frame)
+            if retry.kind == "policy":
+                answer, topic, frame = retry, retry_topic, retry_frame
     if subject and _asks_a_contact_of_nothing(own) and answer.kind in ("policy", "unknown"):
         # 有问题找谁 after an answer: the contact person the document just cited gives, if any
         contact = answering.document_contact(kb, tracker.get_slot("last_documents") or (), province, answer.topic)
@@ -491,6 +502,8 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     subject_now = answer.topic or topic  # a declined question is still what was asked about
     if subject_now and answer.kind in ("policy", "both_provinces", "search", "not_in_province", "unknown"):
         events += [SlotSet("subject", subject_now), SlotSet("last_question", frame.text)]
+    if answer.kind in ("policy", "both_provinces") and answer.topic:
+        events.append(SlotSet("last_answered", [answer.topic, frame.text]))
     events.append(SlotSet("last_documents", cited_documents(answer)))
     return events
 

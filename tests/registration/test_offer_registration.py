@@ -171,6 +171,17 @@ def test_out_of_work_and_asking_a_figure_the_documents_lack_is_still_declined(le
     assert "抱歉" in reply and "依据" not in reply
 
 
+def test_a_follow_up_after_a_declined_aside_is_asked_of_the_last_question_answered(ledger):
+    """报给哪个单位 after 汇总表每个月啥时候报 (answered) and 表格需要盖章吗 (declined, heard as an archive
+    question): asked of the question that was answered and its topic, not of the declined aside."""
+    slots = {"region": "吉林", "subject": "archive", "last_question": "表格需要盖章吗",
+             "last_answered": ["internship", "吉林就业见习岗位募集计划工作情况汇总表 每个月啥时候报"]}
+    reply = said(ActionAnswerPolicy(), "报给哪个单位", "ask_follow_up", slots)
+    assert "人才交流开发中心" in reply and "抱歉" not in reply
+    declined = said(ActionAnswerPolicy(), "报给哪个单位", "ask_follow_up", {**slots, "last_answered": None})
+    assert "抱歉" in declined
+
+
 def test_the_whole_province_after_a_citys_figure(ledger):
     """全省一共呢 after 吉林市's internship quota asks the province's."""
     reply = said(ActionAnswerPolicy(), "全省一共呢", "ask_follow_up",
