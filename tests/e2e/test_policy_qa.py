@@ -20,16 +20,16 @@ SCORER = SHARED / "tools" / "score_policy_qa.py"
 SAMPLE = SHARED / "examples" / "policy_questions.jsonl"
 EXTRA = HERE / "policy_questions_extra.jsonl"
 BLIND_TEST = HERE.parent / "eval" / "blind_test.jsonl"
-# The floor the blind test half must keep. Measured 177/190 = 93.2 % on this code with the model
-# trained from this data (bench/RESULTS.md "Round ten"; 178 at the end of round nine, 177 at the end
-# of round eight, 174 with
-# round six's model, 176 with round seven's model trained on another machine); issue 12's target is
-# 95 %, not met. The floor (175/190) sits under the measurement, allowing for the questions a model
-# trained on another machine moves, so that a regression fails; it is not the target.
-BLIND_FLOOR = 0.92
-# Declines on the blind test half that still cite a clause or give an amount: measured 1 of 33
-# (session 10, this model; 2 with round six's); the issue wants 0.
-MAX_CITED_DECLINES = 2
+# The floor the blind test half must keep. Measured 182/190 = 95.8 % with no cited decline on this
+# code with the model trained from this data on this machine (bench/RESULTS.md "Round fourteen";
+# 180 at the end of round thirteen, 177 at the end of round ten); issue 12's target (95 %, no cited
+# decline) is met by that measurement. The floor (179/190) sits under it, allowing for the questions
+# a model trained on another machine moves (the NLU floors in test_rasa_eval.py record such a
+# difference), so that a regression fails.
+BLIND_FLOOR = 0.94
+# Declines on the blind test half that still cite a clause or give an amount: measured 0 of 33
+# (this model; 1 at the end of round thirteen); one allowed for another machine's model.
+MAX_CITED_DECLINES = 1
 
 
 def score(questions: Path, replies, tmp_path: Path) -> tuple:
