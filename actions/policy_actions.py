@@ -325,7 +325,7 @@ def _asks_what_to_do(frame: Frame) -> bool:
     """Asks nothing in particular, or how to go on (实在找不到工作呢, 还没找到工作怎么办), or ends
     asking what there is after an earlier clause's question (这边怎么算，有啥扶持)."""
     attribute = frame.attribute
-    return attribute is None or attribute.id == "procedure" or _ends_asking_what_there_is(frame)
+    return attribute is None or attribute.id == "procedure" or attribute.open_ended or _ends_asking_what_there_is(frame)
 
 
 def _ends_asking_what_there_is(frame: Frame) -> bool:

@@ -40,6 +40,8 @@ class Attribute:
     # The attribute a follow-up naming a subject of its own inherits instead of this one (那开个小公司
     # 贷款呢 after 有啥补贴 asks the loan's amount, not which subsidies a loan has); None: this one.
     carried_as: Optional[str] = None
+    # Asks what there is (有啥支持, 有啥好处): someone out of work asking it pleads for help.
+    open_ended: bool = False
     label: str = ""  # 年龄: named in a decline ("没有找到关于“公务员”年龄的规定")
 
     @property
@@ -291,6 +293,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
             unstated=re.compile(data["unstated"]) if data.get("unstated") else None,
             document_wide=bool(a.get("document_wide")),
             weak=bool(a.get("weak")),
+            open_ended=bool(a.get("open_ended")),
             carried_as=str(a["carried_as"]) if a.get("carried_as") else None,
             label=str(a.get("label") or ""),
         )

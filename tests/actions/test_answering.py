@@ -512,3 +512,16 @@ def test_whom_an_action_serves_is_its_target_group_not_its_goal(kb):
     lexicon = load_lexicon()
     assert lexicon.attribute_of("江西有啥培训或者见习可以参加的吗") is None
     assert lexicon.attribute_of("毕业三年了还能参加见习吗").id == "eligibility"
+
+
+def test_what_support_there_is_is_answered_by_a_sentence_granting_something(kb):
+    """按要求招够了应届生有啥支持 (a provincial SOE): the sentence granting 职称自主评审权 answers, not
+    the SOEs' hiring quota that only shares 省属国企; it is no figure question (任务 is not measured)."""
+    from policies_kb.normalize import normalize
+
+    question = normalize("我们是吉林省属国企，按要求招够了应届生有啥支持")
+    assert load_lexicon().attribute_of(question).id == "support"
+    a = answering.topic_answer(kb, "soe_jobs", question, JILIN)
+    assert "职称自主评审权" in a.text.split("\n")[1]
+    done = answering.topic_answer(kb, "soe_jobs", normalize("吉林国有企业完成招聘应届生任务有啥好处"), JILIN)
+    assert "职称自主评审权" in done.text

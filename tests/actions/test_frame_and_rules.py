@@ -281,9 +281,9 @@ def test_an_over_cap_partnership_does_not_print_the_uncapped_product(kb):
 
 
 def test_the_attribute_is_read_from_the_clause_that_asks(kb):
-    """按要求招满了 is context: the question 有啥好处 asks no 要求 (eligibility)."""
+    """按要求招满了 is context: the question 有啥好处 asks what support there is, no 要求 (eligibility)."""
     frame = parse_frame("我们是吉林的国企，按要求招满应届生了，政策上有啥好处", kb.known_text)
-    assert frame.attribute is None
+    assert frame.attribute.id == "support"
     answer = answering.topic_answer(kb, "soe_jobs", frame.text, JILIN, frame)
     assert answer.kind == "policy" and "自主评审" in answer.text
 
