@@ -112,7 +112,7 @@ _JUST_GRADUATED = re.compile(r"刚毕业|应届|今年毕业|还没毕业|即将
 _AGE = re.compile(_NUM + r"\s*(?:岁|周岁)")
 # 3个见习生, 5名见习; a bare figure before 见习 is no count (最低工资1880 见习6个月)
 _INTERNS = re.compile(_NUM + r"(?:\s*(?:个|名|位)\s*(?:见习生|见习人员|实习生|见习)|(?:见习生|见习人员|实习生))")
-# 见习6个月, 见习期半年: how long the internship lasts, for a subsidy paid monthly
+# 见习6个月, 见习期3个月: how long the internship lasts, for a subsidy paid monthly
 _INTERN_MONTHS = re.compile(r"见习(?:期|时间)?\s*(?:是|为|了|有)?\s*" + _NUM + r"\s*个?月")
 # 10个人我们只留了4个: a few words (who kept them, 只) may stand between the two counts
 _INTERNS_BEFORE_KEPT = re.compile(_NUM + r"\s*(?:个|名|位)?人?\s*[，,]?\s*(?:期满)?[^\d，,。？?]{0,4}?(?:留了|留下|留用|只留|留)")
