@@ -10,6 +10,8 @@ from typing import Iterable, Optional
 
 import cn2an
 
+from policies_kb.lexicon import load_lexicon
+
 _COLLOQUIAL = {"俩": "2", "仨": "3"}
 _NUM = r"(\d+(?:\.\d+)?|[零〇一二两俩三仨四五六七八九十百千万]+)"
 NUMERAL = _NUM  # one number in Arabic or Chinese numerals, as one regex group
@@ -79,8 +81,9 @@ _WITH_FELLOWS = re.compile(r"(?:和|跟|与|带着|加上)\s*" + _NUM + _FELLOWS
 # 俩同学合伙开公司, 8 people partnership: the people counted are the partners.
 _FELLOWS_TOGETHER = re.compile(_NUM + _FELLOWS + r"[^，。,.？?]{0,6}?" + _TOGETHER)
 # 五个吉林的大学毕业生合伙开店: who they are may stand between the count and the graduates.
+# Not graduates an employer takes on (the lexicon's `hiring`, checked in _partners).
 _GRADUATES_TOGETHER = re.compile(
-    r"(?<!招)(?<!招了)(?<!招收)(?<!吸纳)(?<!录用)(?<!接收)" + _NUM + r"\s*(?:个|位|名)[^\d，。,.？?]{0,6}?(?:大学毕业生|毕业生|大学生)[^，。,.？?]{0,4}?(?:合伙|一起|合作|搭伙|联合)"
+    _NUM + r"\s*(?:个|位|名)[^\d，。,.？?]{0,6}?(?:大学毕业生|毕业生|大学生)[^，。,.？?]{0,4}?(?:合伙|一起|合作|搭伙|联合)"
 )
 _AMOUNT = re.compile(_NUM + r"\s*万")
 # 每人想贷60万总共240万: the total named after 总共/一共/合计 is the amount asked.
@@ -175,7 +178,13 @@ def _partners(text: str) -> Optional[float]:
     with_others = _first([_WITH_OTHERS, _WITH_FELLOWS], text)
     if with_others:
         return with_others + 1
-    return _first(_PARTNERS + [_FELLOWS_TOGETHER, _GRADUATES_TOGETHER], text)
+    partners = _first(_PARTNERS + [_FELLOWS_TOGETHER], text)
+    if partners is not None:
+        return partners
+    graduates = _GRADUATES_TOGETHER.search(text)
+    if graduates is None or load_lexicon().hired_before(text, graduates.start()):
+        return None
+    return parse_number(graduates.group(1))
 
 
 def parse_details(text: str) -> QuestionDetails:

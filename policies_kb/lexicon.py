@@ -9,7 +9,7 @@ from typing import Any, Dict, FrozenSet, List, Match, Optional, Pattern, Tuple
 
 import yaml
 
-from policies_kb.text import clauses_of
+from policies_kb.text import clause_start, clauses_of
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yml"
 
@@ -161,16 +161,14 @@ class Lexicon:
                 return next(iter(named.values()))
         return None
 
+    def hired_before(self, text: str, position: int) -> bool:
+        """Whether an employer takes someone on earlier in the clause holding ``position``
+        (招个19岁的待业小孩, 招了五个大学毕业生一起干): what follows describes whom they hire."""
+        return self.hiring is not None and self.hiring.search(text, clause_start(text, position), position) is not None
+
     def _out_of_work_matches(self, text: str) -> List[Match[str]]:
-        """Where ``text`` says someone is out of work, except of whom an employer takes on in the
-        same clause (招个19岁的待业小孩: whom they hire, not the asker's situation)."""
-        found = []
-        for cue in self.out_of_work:
-            for m in cue.finditer(text):
-                clause_start = max(text.rfind(p, 0, m.start()) for p in "，。,.；;？?！! ") + 1
-                if self.hiring is None or not self.hiring.search(text, clause_start, m.start()):
-                    found.append(m)
-        return found
+        """Where ``text`` says someone is out of work, except of whom an employer takes on."""
+        return [m for cue in self.out_of_work for m in cue.finditer(text) if not self.hired_before(text, m.start())]
 
     def says_out_of_work(self, text: str) -> bool:
         return bool(self._out_of_work_matches(text))

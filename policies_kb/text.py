@@ -61,3 +61,9 @@ _CLAUSES = re.compile(r"[，。,.；;？?！!\s]+")
 def clauses_of(text: str) -> List[str]:
     """The clauses of a message, split at punctuation and spaces."""
     return [c for c in _CLAUSES.split(text) if c]
+
+
+def clause_start(text: str, position: int) -> int:
+    """Where the clause holding ``position`` begins (after the last break before it)."""
+    breaks = [m.end() for m in _CLAUSES.finditer(text, 0, position)]
+    return breaks[-1] if breaks else 0
