@@ -14,13 +14,16 @@ CONFIG = NLU_DIR / "config.yml"
 DOMAIN = NLU_DIR / "domain"
 DATA = NLU_DIR / "data"
 JIEBA = NLU_DIR / "jieba"
+# The pipeline's own components (nlu/config.yml names them): a change to how they cut or featurize
+# text changes what the model learns, so it must retrain the model like a change to the data.
+COMPONENTS = PROJECT_DIR / "dialogue"
 
 
 def training_inputs() -> List[Path]:
     files = [CONFIG]
     for folder in (DOMAIN, DATA, JIEBA):
         files += sorted(p for p in folder.rglob("*") if p.is_file())
-    return files
+    return files + sorted(COMPONENTS.glob("*.py"))
 
 
 def fingerprint(files: Iterable[Path]) -> str:
