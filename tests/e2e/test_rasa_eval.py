@@ -20,8 +20,10 @@ STORIES = PROJECT_DIR / "tests" / "stories"
 # eight"): policy intents 0.9637, all intents 0.9433, registration 0.9238. Training is repeatable
 # on one machine (seed 42: two trainings gave identical reports) but not across machines: the same
 # data gave policy 0.9518 on one machine and 0.9480 in CI on another, so each floor sits about
-# 0.013 under the measurement. Issue 14's 0.95 for registration is NOT met; the floors catch a
-# regression, they are not the target.
+# 0.013 under the measurement. The seed weighs as much: seed 43 instead of 42 on the same data
+# gave registration 0.914, policy 0.945, all 0.933 (session 17), so a data change that moves these
+# by less than about 0.02 is within one training's luck. Issue 14's 0.95 for registration is NOT
+# met; the floors catch a regression, they are not the target.
 MIN_MACRO_F1 = 0.95
 MIN_ALL_INTENTS_F1 = 0.93
 MIN_REGISTRATION_F1 = 0.91
