@@ -16,17 +16,16 @@ STORIES = PROJECT_DIR / "tests" / "stories"
 # Floors on the held-out split written blind (tests/nlu, issues 12 and 14). The registration part was
 # re-made in session 7 (141 lines from the issue's categories, bare places labelled inform_region);
 # its place lines also count for inform_region in the policy group. Measured on the model `jiuye
-# train` makes from this data (NLU round 7, relanded in session 10; bench/RESULTS.md "Round
-# eight"): policy intents 0.9637, all intents 0.9433, registration 0.9238. Training is repeatable
-# on one machine (seed 42: two trainings gave identical reports) but not across machines: the same
-# data gave policy 0.9518 on one machine and 0.9480 in CI on another, so each floor sits about
-# 0.013 under the measurement. The seed weighs as much: seed 43 instead of 42 on the same data
-# gave registration 0.914, policy 0.945, all 0.933 (session 17), so a data change that moves these
-# by less than about 0.02 is within one training's luck. Issue 14's 0.95 for registration is NOT
-# met; the floors catch a regression, they are not the target.
+# train` makes from this data, with DIET's intent scores blended with a tf-idf logistic regression
+# (session 18; bench/RESULTS.md "Round sixteen"): registration 0.9489, policy 0.9660, all 0.9557
+# (DIET alone on the same machine: 0.9303 / 0.9629 / 0.9443). Training is repeatable on one machine
+# but not across machines (the same data gave policy 0.9518 on one and 0.9480 on another), and the
+# seed weighs as much: seed 43 instead of 42 gives 0.9301 / 0.9615 / 0.9505 with the blend. So each
+# floor sits under the measurement by about that spread. Issue 14's 0.95 for registration is NOT
+# met (0.949 with seed 42, 0.930 with seed 43); the floors catch a regression, they are not the target.
 MIN_MACRO_F1 = 0.95
-MIN_ALL_INTENTS_F1 = 0.93
-MIN_REGISTRATION_F1 = 0.91
+MIN_ALL_INTENTS_F1 = 0.94
+MIN_REGISTRATION_F1 = 0.93
 
 
 def test_nlu_training_data_and_held_out_split_do_not_overlap():
