@@ -61,17 +61,6 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
         ])
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "BlendedIntentClassifier":
-        """Creates a new untrained component."""
-        return cls(config, execution_context.node_name, model_storage, resource)
-
-    @classmethod
     def load(
         cls,
         config: Dict[Text, Any],
