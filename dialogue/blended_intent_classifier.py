@@ -17,11 +17,11 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
 # TfidfTransformer keeps its idf weights as a scipy sparse matrix, which skops does not trust by default.
 _TRUSTED_TYPES = {"scipy.sparse._csr.csr_matrix", "scipy.sparse._dia.dia_matrix"}
@@ -39,7 +39,6 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
             "weight": 0.5,
             "C": 30.0,
             "max_iter": 3000,
-            "ranking_length": LABEL_RANKING_LENGTH,
         }
 
     def __init__(
@@ -110,8 +109,8 @@ class BlendedIntentClassifier(LogisticRegressionClassifier):
                 {"name": name, PREDICTED_CONFIDENCE_KEY: score}
                 for name, score in sorted(blended.items(), key=lambda item: -item[1])
             ]
-            if self.config["ranking_length"] > 0:
-                ranking = ranking[: self.config["ranking_length"]]
+            if self.config[RANKING_LENGTH] > 0:
+                ranking = ranking[: self.config[RANKING_LENGTH]]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
