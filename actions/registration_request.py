@@ -34,6 +34,16 @@ _REFUSAL = re.compile(r"不(想|要|用|必|需要)(登|办|做)|不登记|别(�
 _EXISTING = re.compile(r"改|注销|删|撤|取消|查|状态|记录|登记(的|过|了)|登上了")
 
 
+# Says the registration is already made (登记失业了, 登记过, 已经登记): with a question, that is a
+# question from someone registered (我34岁，登记失业了，也能享受吗), not a request to register.
+_MADE = re.compile(_REGISTER + r"(失业|求职)?(了|过)|(已经?|早就?)[^，,。？?]{0,3}" + _REGISTER + r"|登上了")
+
+
+def says_registered(text: str) -> bool:
+    """Whether the sender says they have registered already (and does not ask to register now)."""
+    return bool(_MADE.search(text)) and not _WISH.search(text)
+
+
 # A request to have something done (帮我办个失业, 我要办): the NLU's registration intent stands.
 _DO_FOR_ME = re.compile(r"(帮|给|替)(我|俺|咱)|(我|俺|咱)(要|想)(办|弄)|办(个|一下|一个)")
 

@@ -2,7 +2,7 @@
 out of "没有查到您的登记" when the NLU misreads it (actions/registration_request.py)."""
 import pytest
 
-from actions.registration_request import asks_to_register, start_registration_form
+from actions.registration_request import asks_to_register, says_registered, start_registration_form
 
 REQUESTS = ["想登记一下", "我失业了去哪登记", "帮我办个失业登记", "求职登记怎么弄", "我毕业了还没找到工作，想登记一下",
             "我想办一下失业登记", "能帮我做个求职登记吗", "找工作的登记在哪里弄", "我要登记", "给我登个记",
@@ -28,3 +28,11 @@ def test_the_form_is_opened_the_way_the_start_rule_opens_it():
     assert {"event": "slot", "name": "registration_wish", "value": True} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events]
     assert events[-1]["event"] == "followup" and events[-1]["name"] == "registration_form"
+
+
+@pytest.mark.parametrize("text, made", [
+    ("我登记失业了", True), ("已经登记过了", True), ("早就登记了", True), ("我登上了", True),
+    ("我要登记了", False), ("想登记一下", False), ("帮我登记了吗", False), ("失业登记怎么办", False),
+])
+def test_saying_the_registration_is_made(text, made):
+    assert says_registered(text) is made

@@ -187,3 +187,19 @@ def test_the_whole_province_after_a_citys_figure(ledger):
     reply = said(ActionAnswerPolicy(), "全省一共呢", "ask_follow_up",
                  {"region": "吉林市", "subject": "internship", "last_question": "吉林市见习岗位募集指标是多少"})
     assert "10000" in reply and "吉林市就业见习岗位" not in reply
+
+
+@pytest.mark.parametrize("text", ["我34岁，登记失业了，也能享受吗", "我已经登记过失业了，还能参加见习吗"])
+def test_a_question_from_someone_who_has_registered_is_answered_not_put_in_the_form(ledger, text):
+    """Saying the registration is made (登记失业了, 已经登记过) and asking: a question, not a request."""
+    assert wish(text) is False
+    assert wish("我要登记了 怎么弄") is True
+
+
+def test_a_policy_question_heard_as_cancel_with_nothing_in_progress_is_answered(ledger):
+    from actions.registration_actions import ActionNothingToCancel
+
+    answer = said(ActionNothingToCancel(), "这个攻坚行动啥时候搞", "cancel", {"region": "吉林"})
+    assert "吉人社发〔2022〕21号" in answer and "攻坚行动" in answer
+    assert said(ActionNothingToCancel(), "算了", "cancel") == "utter_nothing_to_cancel"
+    assert said(ActionNothingToCancel(), "先不弄了？", "cancel") == "utter_nothing_to_cancel"
