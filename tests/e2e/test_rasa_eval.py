@@ -23,6 +23,8 @@ STORIES = PROJECT_DIR / "tests" / "stories"
 # seed weighs as much: seed 43 instead of 42 gives 0.9301 / 0.9615 / 0.9505 with the blend. So each
 # floor sits under the measurement by about that spread. Issue 14's 0.95 for registration is NOT
 # met (0.949 with seed 42, 0.930 with seed 43); the floors catch a regression, they are not the target.
+# Session 19 (bench/RESULTS.md "Round seventeen"): the domain gained an action, which retrains DIET on
+# the same data: 0.9476 / 0.9665 / 0.9553 on this machine.
 MIN_MACRO_F1 = 0.95
 MIN_ALL_INTENTS_F1 = 0.94
 MIN_REGISTRATION_F1 = 0.93
