@@ -5,6 +5,8 @@ payload, so every channel gets the same text and ``jiuye ask --jsonl`` can repor
 """
 from __future__ import annotations
 
+import abc
+
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text, Tuple
@@ -508,18 +510,34 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return events
 
 
-class ActionGoodbye(BlockingAction):
-    """再见 gets a goodbye; a question the NLU took for one (去哪问) gets an answer."""
+class ReplyUnlessAsked(BlockingAction, abc.ABC):
+    """A fixed reply (``response``) to an intent a question can be heard as: a message that asks
+    something (``asks``) gets the policy answer instead. Abstract, so rasa_sdk does not register it."""
 
+    response: Text
+
+    @abc.abstractmethod
     def name(self) -> Text:
-        return "action_goodbye"
+        """The action's name in the domain."""
+
+    def asks(self, text: str) -> bool:
+        return load_lexicon().asks(text)
 
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
-        if load_lexicon().asks(text):
+        if self.asks(text):
             return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
-        dispatcher.utter_message(response="utter_goodbye")
+        dispatcher.utter_message(response=self.response)
         return []
+
+
+class ActionGoodbye(ReplyUnlessAsked):
+    """再见 gets a goodbye; a question the NLU took for one (去哪问) gets an answer."""
+
+    response = "utter_goodbye"
+
+    def name(self) -> Text:
+        return "action_goodbye"
 
 
 def names_a_covered_subject(kb: KnowledgeBase, text: str, province: Optional[str]) -> bool:

@@ -17,7 +17,13 @@ from rasa_sdk.types import DomainDict
 
 from actions import registration_fields as f
 from actions.blocking import BlockingAction
-from actions.policy_actions import ActionAnswerPolicy, knowledge_base, names_a_covered_subject, tell_where_to_register
+from actions.policy_actions import (
+    ActionAnswerPolicy,
+    ReplyUnlessAsked,
+    knowledge_base,
+    names_a_covered_subject,
+    tell_where_to_register,
+)
 from actions.registration_form import registration_store
 from actions.registration_request import asks_something_done, asks_to_register, says_registered, start_registration_form
 from policies_kb.lexicon import load_lexicon
@@ -153,9 +159,9 @@ class ActionStartRegistration(BlockingAction):
     """A message the NLU reads as asking to register. One that says the sender is out of work and
     asks what to do, without asking for registration itself (我失业了怎么办, 毕业半年还没找到工作
     咋整), or that asks of a policy the documents cover without asking to register (失业了 失业补助金
-    今年还发不), is answered first and then offered registration (the policy answer does both);
-    A question from someone who says they have registered already (我34岁，登记失业了，也能享受吗)
-    is answered the same way. Anything else starts the form. The rules branch on
+    今年还发不), is answered first and then offered registration (the policy answer does both).
+    So is a question from someone who says they have registered already (我34岁，登记失业了，
+    也能享受吗). Anything else starts the form. The rules branch on
     ``registration_wish``."""
 
     def name(self) -> Text:
@@ -164,32 +170,31 @@ class ActionStartRegistration(BlockingAction):
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         lexicon = load_lexicon()
+        asks = lexicon.asks(text)
         # 失业了 失业补助金今年还发不: a question on a policy the documents cover, not a request
         asks_of_a_policy = not asks_something_done(text) and not asks_to_register(text) and names_a_covered_subject(
             knowledge_base(), text, None)
         asks_of_ones_situation = not NAMES_REGISTRATION.search(text) and (
-            (lexicon.says_out_of_work(text) and lexicon.asks(text)) or asks_of_a_policy)
+            (lexicon.says_out_of_work(text) and asks) or asks_of_a_policy)
         # 我34岁，登记失业了，也能享受吗: a question from someone registered, not a request
-        asks_when_registered = lexicon.asks(text) and says_registered(text)
+        asks_when_registered = asks and says_registered(text)
         asks_what_to_do = asks_of_ones_situation or asks_when_registered
         told = [] if asks_what_to_do else tell_where_to_register(dispatcher, tracker)
         return told + [SlotSet("registration_wish", not asks_what_to_do)]
 
 
-class ActionNothingToCancel(BlockingAction):
+class ActionNothingToCancel(ReplyUnlessAsked):
     """``cancel`` with nothing in progress. A question on a policy the documents cover that the NLU
-    heard as one (这个攻坚行动啥时候搞) is answered as the question it is; anything else is told
-    there is nothing to cancel."""
+    heard as one (这个攻坚行动啥时候搞) is answered as the question it is; anything else (算了,
+    先不弄了？) is told there is nothing to cancel."""
+
+    response = "utter_nothing_to_cancel"
 
     def name(self) -> Text:
         return "action_nothing_to_cancel"
 
-    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        if load_lexicon().asks(text) and names_a_covered_subject(knowledge_base(), text, None):
-            return ActionAnswerPolicy().run_blocking(dispatcher, tracker, domain)
-        dispatcher.utter_message(response="utter_nothing_to_cancel")
-        return []
+    def asks(self, text: str) -> bool:
+        return super().asks(text) and names_a_covered_subject(knowledge_base(), text, None)
 
 
 class ActionRegistrationStatus(BlockingAction):
