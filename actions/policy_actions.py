@@ -184,9 +184,12 @@ def topic_about_what_is_left_out(
 ) -> Optional[str]:
     """吉林的国企招了应届生有啥支持, heard as employer support: the NLU's topic leaves 国企 out, and
     another topic holds every word, has facts about 国企 (their keywords name it) and fits the
-    question better. The words the intent's topic does not hold are what is asked about."""
+    question better. The words the intent's topic does not hold are what is asked about; when a
+    clause asks of something of its own, only its words are (我已经登记过失业了，还能参加见习吗 asks
+    of 见习: 登记 is what the asker has done, not what is asked about)."""
     clauses = kb.clauses_for(candidate, province)
-    left_out = [w for w in frame.content if not any(coverage([w], clause_text(c)) >= 1.0 for c in clauses)]
+    asked = frame.asked or frame.content
+    left_out = [w for w in asked if not any(coverage([w], clause_text(c)) >= 1.0 for c in clauses)]
     if not left_out:
         return None
     fit = answering.best_fact_match(clauses, frame.text)

@@ -450,6 +450,20 @@ def test_the_word_the_intents_topic_leaves_out_picks_the_topic_about_it(kb):
     assert topic_about_what_is_left_out(kb, "employer_incentives", held, "吉林") is None
 
 
+def test_what_the_asker_has_done_does_not_pick_the_topic(kb):
+    """我已经登记过失业了，还能参加见习吗 asks of 见习: 登记 is told in the clause before, so it
+    cannot pull the question to the topics that name registration (1311×N services); the
+    internship topic answers who may take part (就业见习的对象)."""
+    from actions.policy_actions import choose_topic, topic_about_what_is_left_out
+
+    text = "我已经登记过失业了，还能参加见习吗"
+    frame = parse_frame(text, kb.known_text)
+    assert "登记" in frame.content and frame.asked == ("见习",)
+    assert topic_about_what_is_left_out(kb, "internship", frame, None) is None
+    assert choose_topic(kb, "internship", frame, None) == "internship"
+    assert "就业见习的对象是离校2年内未就业" in answering.topic_answer(kb, "internship", text, None, frame).text
+
+
 def test_who_asks_said_before_a_colon_is_not_what_is_asked_about(kb):
     """工作人员问：… and 热线来电：… say who asks; 工作人员 is no word of the question, so the fact
     that the documents' words cover is found (人才交流开发中心)."""
