@@ -137,6 +137,11 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
             continue
         if lookup(word) is not None or lexicon.kind_of(word) == ():  # a place; a person described
             continue
+        founded = lexicon.founded(text[:start], word) if start >= 0 and word not in known_text else None
+        if founded is not None and lexicon.kind_of(word) is None:
+            if founded not in out:  # 想开个养鸡场，能贷多少: founding a business is what is asked about
+                out.append(founded)
+            continue
         if set(word) <= set(generic_chars):  # 能领, 能贷: generic characters only
             continue
         if word not in known_text and not jieba.dt.FREQ.get(word):  # 最多贷, 那开, 年招: framing

@@ -93,6 +93,9 @@ class Lexicon:
     person_request: Optional[Pattern[str]] = None
     # (heads, covered_by): a word ending in one of the heads is a kind of what covered_by names.
     kinds: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...] = ()
+    # (before, means): a word right after ``before`` (开个, 开家) names a business being founded,
+    # whatever the word (小卖部, 养鸡场, 诊所): it asks about what ``means`` names.
+    founding: Optional[Tuple[Pattern[str], str, Tuple[str, ...]]] = None
     # Qualifiers that exclude each other (大型企业 / 中小微企业): a figure stated for one side does not
     # answer a question that names the other.
     exclusive: Tuple[Tuple[Tuple[str, ...], ...], ...] = ()
@@ -134,6 +137,15 @@ class Lexicon:
         if len(word) > 1 and word[-1] in "子儿":
             return self.kind_of(word[:-1])
         return None
+
+    def founded(self, before: str, word: str) -> Optional[str]:
+        """What ``word`` names when ``before`` (the text up to it) ends in a founding verb (开个, 开了家):
+        a business being founded (开个小卖部 asks about 创业), else None. 开 also issues a paper
+        (开个证明, 开张发票): a word ending in one of the paper heads is not founded."""
+        if self.founding is None:
+            return None
+        pattern, means, papers = self.founding
+        return means if pattern.search(before) and not word.endswith(papers) else None
 
     def asks_for_a_person(self, text: str) -> bool:
         """转人工, 我要人工客服: a request to talk to a person, not a question about whom to contact."""
@@ -277,6 +289,12 @@ def _long_out_of_work(entry: Any) -> Optional[Tuple[float, str, Pattern[str]]]:
     return float(entry["years"]), str(entry["topic"]), re.compile(str(entry["stated"]))
 
 
+def _founding(entry: Optional[Dict[str, Any]]) -> Optional[Tuple[Pattern[str], str, Tuple[str, ...]]]:
+    if not entry:
+        return None
+    return re.compile(str(entry["before"]) + "$"), str(entry["means"]), tuple(map(str, entry.get("papers") or ()))
+
+
 @functools.lru_cache(maxsize=2)
 def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -317,6 +335,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         kinds=tuple(
             (tuple(map(str, k["heads"])), tuple(map(str, k.get("covered_by") or ()))) for k in data.get("kinds") or ()
         ),
+        founding=_founding(data.get("founding")),
         whole_province=re.compile(str(data["whole_province"])) if data.get("whole_province") else None,
         compare=re.compile(str(data["compare"])) if data.get("compare") else None,
         difference=re.compile(str(data["difference"])) if data.get("difference") else None,

@@ -139,6 +139,21 @@ def test_a_kind_of_business_is_covered_where_businesses_are():
     assert coverage(["公寓"], "创办企业") == 0.0
 
 
+def test_what_is_opened_with_a_classifier_is_a_business_founded(kb):
+    """开个小卖部, 开了家诊所: whatever the business is called, opening one is founding a business
+    (创业), so 想开个小卖部 能贷多少钱 is a loan question the documents cover, not a decline about
+    小卖部. 开 also issues a paper (开个证明): that is left as it is."""
+    lexicon = load_lexicon()
+    for text in ("俺是公主岭的 刚毕业 想自己开个小卖部 能贷多少钱", "想开个养鸡场 能贷多少", "开了家诊所 有啥扶持"):
+        frame = parse_frame(text, kb.known_text)
+        assert frame.content == ("创业",), (text, frame.content)
+        assert answering.topic_coverage(kb, "loan", frame, "吉林") == 1.0
+    assert "证明" in parse_frame("开个证明要多久", kb.known_text).content
+    assert lexicon.founded("开个", "在职证明") is None and lexicon.founded("想", "小卖部") is None
+    answer = answering.topic_answer(kb, "loan", "想开个小卖部 能贷多少钱", JILIN, parse_frame("想开个小卖部 能贷多少钱", kb.known_text))
+    assert answer.kind == "policy" and "20万" in answer.text
+
+
 def test_coverage_is_by_words_with_person_suffixes_and_character_pairs():
     assert covers("参加就业见习的人员", "见习生")
     assert covers("西部志愿者计划招募200人", "西部计划")
