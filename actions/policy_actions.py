@@ -352,7 +352,7 @@ def out_of_work_topic(
     nothing in particular (我家孩子毕业还没工作，人社能提供啥服务). Out of work two years after
     leaving, the support for 就业困难 graduates comes first where the province's documents say so."""
     lexicon = load_lexicon()
-    if not (lexicon.asks(text) and lexicon.says_out_of_work(text)):
+    if not (lexicon.asks_at_all(text) and lexicon.says_out_of_work(text)):
         return None
     topics = [t for t in lexicon.out_of_work_topics if t in kb.topics]
     years = details.years_since_graduation if details is not None else None
@@ -423,7 +423,7 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         return []
     subject = tracker.get_slot("pending_topic") or tracker.get_slot("subject")
     new_figures = frame.details != QuestionDetails()  # 我们是四个人 after 合伙能贷多少: a follow-up
-    if intent == "inform" and not load_lexicon().asks(text) and not (subject and new_figures):  # no form open
+    if intent == "inform" and not load_lexicon().asks_at_all(text) and not (subject and new_figures):  # no form open
         dispatcher.utter_message(response="utter_inform_outside_form")
         return []
     region = resolve_region(tracker)
@@ -524,7 +524,7 @@ class ReplyUnlessAsked(BlockingAction, abc.ABC):
         """The action's name in the domain."""
 
     def asks(self, text: str) -> bool:
-        return load_lexicon().asks(text)
+        return load_lexicon().asks_at_all(text)
 
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""

@@ -170,7 +170,7 @@ class ActionStartRegistration(BlockingAction):
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         lexicon = load_lexicon()
-        asks = lexicon.asks(text)
+        asks = lexicon.asks_at_all(text)
         # 失业了 失业补助金今年还发不: a question on a policy the documents cover, not a request
         asks_of_a_policy = not asks_something_done(text) and not asks_to_register(text) and names_a_covered_subject(
             knowledge_base(), text, None)

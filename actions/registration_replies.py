@@ -13,7 +13,8 @@ from actions.policy_actions import ActionAnswerPolicy
 from actions.registration_prompts import PROMPTS
 
 # Words that show a message is about giving an ID number or personal data at all.
-ABOUT_THE_ID = re.compile(r"身份|证件|证号|号码|ID|id|隐私|个人信息|信息|泄露|泄漏|安全|放心|靠谱|官方|填|给")
+# ID as a word of its own, not the letters inside pinyin (zhidaoshi).
+ABOUT_THE_ID = re.compile(r"身份|证件|证号|号码|(?<![A-Za-z])(ID|id)(?![A-Za-z])|隐私|个人信息|信息|泄露|泄漏|安全|放心|靠谱|官方|填|给")
 
 
 def consent_reasons() -> str:

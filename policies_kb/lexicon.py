@@ -76,6 +76,7 @@ class Lexicon:
     money_nouns: Tuple[str, ...] = ()
     benefit_nouns: Tuple[str, ...] = ()
     question_marks: Optional[Pattern[str]] = None
+    tag_question: Optional[Pattern[str]] = None
     referenced_only: FrozenSet[str] = frozenset()
     plan: Optional[Pattern[str]] = None
     result: Optional[Pattern[str]] = None
@@ -253,6 +254,11 @@ class Lexicon:
         marks = self.question_marks
         return self.attribute_of(text) is not None or bool(marks is not None and marks.search(text))
 
+    def asks_at_all(self, text: str) -> bool:
+        """``asks``, or a clause ending in a spoken yes/no tag (算服务对象不, 这靠谱不): whether a
+        message is a question at all, where which clause asks does not matter."""
+        return self.asks(text) or bool(self.tag_question is not None and self.tag_question.search(text))
+
     def attribute(self, attribute_id: str) -> Optional[Attribute]:
         return next((a for a in self.attributes if a.id == attribute_id), None)
 
@@ -322,6 +328,7 @@ def load_lexicon(path: str = str(LEXICON_FILE)) -> Lexicon:
         money_nouns=tuple(map(str, data.get("money_nouns") or ())),
         benefit_nouns=tuple(map(str, data.get("benefit_nouns") or ())),
         question_marks=re.compile(data["question_marks"]) if data.get("question_marks") else None,
+        tag_question=re.compile(str(data["tag_question"])) if data.get("tag_question") else None,
         referenced_only=frozenset(map(str, data.get("referenced_only") or ())),
         plan=re.compile(data["plan"]) if data.get("plan") else None,
         out_of_work=tuple(re.compile(str(cue)) for cue in data.get("out_of_work") or ()),

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.policy_actions import ActionAnswerPolicy
 from actions.registration_actions import ActionRegistrationSubmit
+from policies_kb.lexicon import load_lexicon
 from policies_kb.normalize import normalize
 from tests.registration.conftest import make_tracker
 from tests.registration.test_actions import filled
@@ -189,7 +190,8 @@ def test_the_whole_province_after_a_citys_figure(ledger):
     assert "10000" in reply and "吉林市就业见习岗位" not in reply
 
 
-@pytest.mark.parametrize("text", ["我34岁，登记失业了，也能享受吗", "我已经登记过失业了，还能参加见习吗"])
+@pytest.mark.parametrize("text", ["我34岁，登记失业了，也能享受吗", "我已经登记过失业了，还能参加见习吗",
+                                  "我30岁，没上过大学，登记失业了，算服务对象不"])
 def test_a_question_from_someone_who_has_registered_is_answered_not_put_in_the_form(ledger, text):
     """Saying the registration is made (登记失业了, 已经登记过) and asking: a question, not a request."""
     assert wish(text) is False
@@ -203,3 +205,18 @@ def test_a_policy_question_heard_as_cancel_with_nothing_in_progress_is_answered(
     assert "吉人社发〔2022〕21号" in answer and "攻坚行动" in answer
     assert said(ActionNothingToCancel(), "算了", "cancel") == "utter_nothing_to_cancel"
     assert said(ActionNothingToCancel(), "先不弄了？", "cancel") == "utter_nothing_to_cancel"
+
+
+def test_a_question_asked_in_spoken_forms_is_a_question(ledger):
+    """A clause ending in a yes/no tag (算服务对象不, 会进校园不) or a dialect question word (嘎哈)
+    asks; letters inside pinyin (zhidaoshi) are no "ID"; a bare no (不, 我也不) does not ask."""
+    from actions.registration_replies import ActionRegistrationWhyId
+
+    lexicon = load_lexicon()
+    for text in ("算服务对象不", "这靠谱不", "批下来了没", "两员一师是嘎哈的"):
+        assert lexicon.asks_at_all(text), text
+    for text in ("不", "我也不", "我还没", "好的"):
+        assert not lexicon.asks_at_all(text), text
+    assert not lexicon.asks("有编制不")  # the tag does not make the asking clause (工资多少 有编制不)
+    assert said(ActionRegistrationWhyId(), "江西 zhiye zhidaoshi 会进校园不", "ask_why_id") != "utter_registration_why_id"
+    assert "两员一师" in said(ActionAnswerPolicy(), "两员一师是嘎哈的", "inform", {"region": "吉林"})
