@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,21 +14,21 @@ from settings import PROJECT_DIR
 RASA = str(Path(sys.executable).with_name("rasa"))
 NLU_TESTS = PROJECT_DIR / "tests" / "nlu"
 STORIES = PROJECT_DIR / "tests" / "stories"
-# Floors on the held-out split written blind (tests/nlu, issues 12 and 14). The registration part was
-# re-made in session 7 (141 lines from the issue's categories, bare places labelled inform_region);
-# its place lines also count for inform_region in the policy group. Measured on the model `jiuye
-# train` makes from this data, with DIET's intent scores blended with a tf-idf logistic regression
-# (session 18; bench/RESULTS.md "Round sixteen"): registration 0.9489, policy 0.9660, all 0.9557
-# (DIET alone on the same machine: 0.9303 / 0.9629 / 0.9443). Training is repeatable on one machine
-# but not across machines (the same data gave policy 0.9518 on one and 0.9480 on another), and the
-# seed weighs as much: seed 43 instead of 42 gives 0.9301 / 0.9615 / 0.9505 with the blend. So each
-# floor sits under the measurement by about that spread. Issue 14's 0.95 for registration is NOT
-# met (0.949 with seed 42, 0.930 with seed 43); the floors catch a regression, they are not the target.
-# Session 19 (bench/RESULTS.md "Round seventeen"): the domain gained an action, which retrains DIET on
-# the same data: 0.9476 / 0.9665 / 0.9553 on this machine.
+# Issue 14's registration split made larger (session 20): two more blind writers' lines, kept in
+# their own folder so that issue 2's policy measure on tests/nlu stays what it was.
+REGISTRATION_TESTS = PROJECT_DIR / "tests" / "nlu_registration"
+# Floors on the held-out splits written blind (tests/nlu, issues 12 and 14; tests/nlu_registration,
+# issue 14). Training is repeatable on one machine but not across machines (the same data gave policy
+# 0.9518 on one and 0.9480 on another), and the DIET seed weighs as much, so each floor sits under the
+# measurement by about that spread; the floors catch a regression, they are not the target.
+# On the model `jiuye train` makes from this data (session 19; bench/RESULTS.md "Round seventeen"):
+# tests/nlu registration 0.9476, policy 0.9665, all 0.9553 (seed 43, session 18: 0.9301 / 0.9615 / 0.9505).
+# Session 20 ("Round eighteen"): registration over tests/nlu + tests/nlu_registration (522 lines),
+# issue 14's measure since then: 0.9299 with seed 42, 0.9220 with seed 43. Issue 14's 0.95 is NOT met.
 MIN_MACRO_F1 = 0.95
 MIN_ALL_INTENTS_F1 = 0.94
-MIN_REGISTRATION_F1 = 0.93
+MIN_REGISTRATION_F1 = 0.93  # tests/nlu alone
+MIN_REGISTRATION_BOTH_F1 = 0.91  # tests/nlu + tests/nlu_registration
 
 
 def test_nlu_training_data_and_held_out_split_do_not_overlap():
@@ -43,8 +44,12 @@ def test_nlu_training_data_and_held_out_split_do_not_overlap():
                         out.add(text)
         return out
 
-    overlap = examples(PROJECT_DIR / "nlu" / "data") & examples(NLU_TESTS)
-    assert not overlap, f"held-out examples also in training data: {sorted(overlap)[:10]}"
+    training = examples(PROJECT_DIR / "nlu" / "data")
+    for folder in (NLU_TESTS, REGISTRATION_TESTS):
+        overlap = training & examples(folder)
+        assert not overlap, f"held-out examples in {folder.name} also in training data: {sorted(overlap)[:10]}"
+    both = examples(NLU_TESTS) & examples(REGISTRATION_TESTS)
+    assert not both, f"lines in both held-out splits: {sorted(both)[:10]}"
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +58,23 @@ def nlu_results(model_path, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("nlu_eval")
     subprocess.run(
         [RASA, "test", "nlu", "--model", str(model_path), "--nlu", str(NLU_TESTS), "--out", str(out)],
+        check=True, cwd=PROJECT_DIR, capture_output=True,
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def registration_results(model_path, tmp_path_factory) -> Path:
+    """Issue 14's measure: one `rasa test nlu` run on both held-out splits together, so the
+    registration intents are scored against every line (a policy line heard as a registration
+    intent lowers their precision)."""
+    both = tmp_path_factory.mktemp("nlu_both")
+    for folder in (NLU_TESTS, REGISTRATION_TESTS):
+        for path in folder.glob("*.yml"):
+            shutil.copy(path, both / f"{folder.name}_{path.name}")
+    out = tmp_path_factory.mktemp("nlu_eval_registration")
+    subprocess.run(
+        [RASA, "test", "nlu", "--model", str(model_path), "--nlu", str(both), "--out", str(out)],
         check=True, cwd=PROJECT_DIR, capture_output=True,
     )
     return out
@@ -91,12 +113,21 @@ def test_all_intents_macro_f1_on_held_out_split(nlu_results):
 
 
 def test_registration_intent_macro_f1_on_held_out_split(nlu_results):
-    """Issue #14's measure: the registration intents of the held-out split (form replies, starting,
-    status, changes, withdrawal, why the ID number), evaluated together with every other intent."""
+    """The registration intents of tests/nlu (form replies, starting, status, changes, withdrawal,
+    why the ID number), evaluated together with every other intent."""
     report = json.loads((nlu_results / "intent_report.json").read_text(encoding="utf-8"))
     macro, weak = _macro_f1(report, _intents_of(NLU_TESTS / "test_nlu_registration.yml"))
     print(f"held-out registration-intent macro-F1 = {macro:.4f}; weak: {weak}")
     assert macro >= MIN_REGISTRATION_F1, f"registration macro-F1 {macro:.4f} < {MIN_REGISTRATION_F1}; weak {weak}"
+
+
+def test_registration_intent_macro_f1_on_both_held_out_splits(registration_results):
+    """Issue #14's measure since session 20: the registration intents of tests/nlu and
+    tests/nlu_registration together (522 lines from three blind writers), every intent scored."""
+    report = json.loads((registration_results / "intent_report.json").read_text(encoding="utf-8"))
+    macro, weak = _macro_f1(report, _intents_of(NLU_TESTS / "test_nlu_registration.yml"))
+    print(f"held-out registration-intent macro-F1, both splits = {macro:.4f}; weak: {weak}")
+    assert macro >= MIN_REGISTRATION_BOTH_F1, f"registration macro-F1 {macro:.4f} < {MIN_REGISTRATION_BOTH_F1}; weak {weak}"
 
 
 def test_region_entity_on_held_out_split(nlu_results):
