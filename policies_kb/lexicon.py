@@ -168,7 +168,7 @@ class Lexicon:
         """The qualifier the question names when ``stated`` qualifies its figures by the other side
         of an exclusive pair (我们是大型企业 against 中小微企业返还比例提高到60%), else None."""
         for group in self.exclusive:
-            named = {i: w for i, side in enumerate(group) for w in side if w in question}
+            named = {i: w for i, side in enumerate(group) for w in side if _named(w, question)}
             said = {i for i, side in enumerate(group) if any(w in stated for w in side)}
             if len(named) == 1 and said and not said & set(named):
                 return next(iter(named.values()))
@@ -293,6 +293,14 @@ def _long_out_of_work(entry: Any) -> Optional[Tuple[float, str, Pattern[str]]]:
     if not entry:
         return None
     return float(entry["years"]), str(entry["topic"]), re.compile(str(entry["stated"]))
+
+
+# A word said after a negation (不是问每个人的) is not what the question names.
+_NEGATED = re.compile(r"(不是|不|非|并非)(问|说|指)?$")
+
+
+def _named(word: str, question: str) -> bool:
+    return any(not _NEGATED.search(question[:m.start()]) for m in re.finditer(re.escape(word), question))
 
 
 def _founding(entry: Optional[Dict[str, Any]]) -> Optional[Tuple[Pattern[str], str, Tuple[str, ...]]]:

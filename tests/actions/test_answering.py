@@ -313,6 +313,19 @@ def test_a_figure_stated_for_the_other_kind_of_enterprise_is_declined(kb):
     assert small.kind == "policy" and "60%" in small.text
 
 
+def test_an_amount_a_head_is_not_answered_by_a_total_paid_out(kb):
+    """一次性扩岗补助多少钱一个人: the documents state no sum a head, only the year's total (全年发放
+    …2696.1万元, a results figure): declined, no figure. A per-head question a per-head fact answers
+    (合伙创业每人能贷多少) keeps it."""
+    head = answering.topic_answer(kb, "employer_incentives", "一次性扩岗补助多少钱一个人", JILIN)
+    assert head.kind == "unknown" and not head.citations and "2696.1" not in head.text
+    partners = answering.topic_answer(kb, "loan", "吉林合伙创业每人能贷多少", JILIN)
+    assert partners.kind == "policy" and "22万元" in partners.text
+    from policies_kb.lexicon import load_lexicon  # a side said after a negation is not named
+
+    assert load_lexicon().contradiction("整个团队的封顶是多少？不是问每个人的", "合伙创业的贷款合计额度最高220万元") is None
+
+
 def test_a_team_cap_asked_without_a_head_count_is_the_partnership_total(kb):
     a = answering.topic_answer(kb, "loan", "几个同学合伙开公司，整个团队的创业担保贷款封顶是多少？不是问每个人的", JILIN)
     assert "220万元" in a.text.split("依据")[0]
