@@ -135,10 +135,12 @@ def content_words(text: str, known_text: str, lexicon: Optional[Lexicon] = None)
             continue
         if lexicon.says_a_result_is_asked(word):  # 实际完成多少人: which figure, not what it is of
             continue
-        if lookup(word) is not None or lexicon.kind_of(word) == ():  # a place; a person described
+        kind = lexicon.kind_of(word)
+        if lookup(word) is not None or kind == ():  # a place; a person described
             continue
-        founded = lexicon.founded(text[:start], word) if start >= 0 and word not in known_text else None
-        if founded is not None and lexicon.kind_of(word) is None:
+        # the founding verb stands right before the word: a few characters are enough to look at
+        founded = lexicon.founded(text[max(0, start - 8):start], word) if start >= 0 and word not in known_text else None
+        if founded is not None and kind is None:
             if founded not in out:  # 想开个养鸡场，能贷多少: founding a business is what is asked about
                 out.append(founded)
             continue

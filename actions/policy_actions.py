@@ -6,7 +6,6 @@ payload, so every channel gets the same text and ``jiuye ask --jsonl`` can repor
 from __future__ import annotations
 
 import abc
-
 import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text, Tuple

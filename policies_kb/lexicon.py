@@ -142,7 +142,7 @@ class Lexicon:
     def founded(self, before: str, word: str) -> Optional[str]:
         """What ``word`` names when ``before`` (the text up to it) ends in a founding verb (开个, 开了家):
         a business being founded (开个小卖部 asks about 创业), else None. 开 also issues a paper
-        (开个证明, 开张发票): a word ending in one of the paper heads is not founded."""
+        (开个证明, 开个发票): a word ending in one of the paper heads is not founded."""
         if self.founding is None:
             return None
         pattern, means, papers = self.founding
