@@ -7,15 +7,27 @@ import subprocess
 import sys
 import time
 import urllib.request
-from typing import List, Mapping, Optional
+from typing import List, Mapping, Optional, Set
 
 from settings import PROJECT_DIR
 
 
+_HANDED_OUT: Set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port free now and not handed out before by this process.
+
+    The probe socket is closed before the caller binds, so the kernel may offer the same port to
+    the next call; two servers started from two calls would then collide (seen in CI: the
+    assistant's port was the action server's). Remembering what was handed out prevents that."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def is_healthy(base_url: str, timeout: float = 1.0) -> bool:

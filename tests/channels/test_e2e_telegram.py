@@ -102,3 +102,15 @@ def test_non_text_message_gets_a_polite_reply(tg):
                                   "is_animated": False, "is_video": False, "type": "regular"}
     assert post(stack, body).status_code == 200
     assert replies(api, chat, 1) == [texts.UNSUPPORTED]
+
+
+def test_every_turn_of_a_short_chat_gets_a_reply(tg):
+    """嗯 → loan question → 好的 → 那江西呢: one non-empty answer per turn, the last about Jiangxi."""
+    stack, api = tg
+    chat = next(_ids)
+    turns = ["嗯", "吉林大学生创业担保贷款最高多少", "好的", "那江西呢"]
+    for number, text in enumerate(turns, start=1):
+        assert post(stack, update(chat, text)).status_code == 200
+        answers = replies(api, chat, number)
+        assert len(answers) >= number and answers[-1].strip(), (text, answers)
+    assert "20万元" in answers[1] and "赣人社函〔2021〕55号" in answers[-1], answers

@@ -217,3 +217,28 @@ def test_busy_platform_is_retried_and_window_closed_falls_back_to_template(plain
     notices = api.delivered(closed_user, kind="template")
     assert len(notices) == 1 and notices[0]["template_id"] == "tpl_fake_notice"
     assert api.delivered(closed_user) == []
+
+
+# --- a conversation of several turns, each answered ----------------------------------------------
+
+WEDGE_CONVERSATION = ["嗯", LOAN_QUESTION, "好的", "那江西呢"]
+
+
+def test_every_turn_of_a_short_chat_gets_a_reply(plain):
+    """A user report: 嗯 → loan question → 好的 → 那江西呢 got no reply at all. Each turn must be
+    answered (passively or by customer-service message) and the follow-up must be about Jiangxi."""
+    stack, wechat, api = plain
+    user = openid()
+    answers = []
+    for number, text in enumerate(WEDGE_CONVERSATION, start=1):
+        pushed = len(api.delivered(user))
+        delivery = wechat.deliver(wechat.text(user, text))
+        assert delivery.status == 200, (text, delivery.status)
+        if not delivery.text:  # answered later by customer-service message
+            wait_for(lambda: len(api.delivered(user)) > pushed)
+        later = [m["text"]["content"] for m in api.delivered(user)[pushed:]]
+        answers.append(delivery.text or "".join(later))
+        assert stack.user_turns(f"wechat:{user}") == number
+        assert answers[-1].strip(), f"no reply to {text!r}"
+    assert_cited_loan_answer(answers[1])
+    assert "赣人社函〔2021〕55号" in answers[3] and "再见" not in answers[3], answers[3]
