@@ -11,7 +11,6 @@ from typing import List, Mapping, Optional, Set
 
 from settings import PROJECT_DIR
 
-
 _HANDED_OUT: Set[int] = set()
 
 

@@ -3,6 +3,7 @@ assistant on the port just given to the action server)."""
 from __future__ import annotations
 
 import socket
+from typing import ClassVar, List
 
 from bot import action_server
 
@@ -11,7 +12,7 @@ class _ProbeSocket:
     """Stands in for socket.socket: each bind is offered the next port of a list, as a kernel
     that recycles a just-closed port would."""
 
-    offers = [41001, 41001, 41002]
+    offers: ClassVar[List[int]] = [41001, 41001, 41002]
 
     def __init__(self, *args, **kwargs) -> None:
         self.port = 0
