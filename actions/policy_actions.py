@@ -20,7 +20,7 @@ from actions.blocking import BlockingAction
 from actions.answering import Answer
 from actions.frame import Frame, coverage, parse_frame
 from actions.numbers import QuestionDetails
-from actions.registration_request import asks_to_register, start_registration_form
+from actions.registration_request import asks_to_register, says_registered, start_registration_form
 from registry.identity import split
 from policies_kb.kb import KnowledgeBase, clause_text, load_cached
 from policies_kb.lexicon import load_lexicon
@@ -365,10 +365,11 @@ def out_of_work_topic(
 def offer_registration(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, answer: Answer) -> None:
     """After answering a graduate who says they are out of work ("毕业半年了还没找到工作，该怎么办"),
     offer registration when they have none on this channel. Not after a plain policy question,
-    not to a parent or an employer asking, not for a province we do not cover."""
+    not to a parent or an employer asking, not for a province we do not cover, not to someone who
+    says they have registered already (我已经登记过失业了，还能参加见习吗: registered elsewhere)."""
     if tracker.active_loop_name or answer.kind == "uncovered" or load_lexicon().asker_of(text) != "graduate":
         return  # a question asked in the middle of the form: the form is the registration
-    if not load_lexicon().says_out_of_work(text):
+    if not load_lexicon().says_out_of_work(text) or says_registered(text):
         return
     if registration_of(tracker) is None:
         dispatcher.utter_message(response="utter_offer_registration")

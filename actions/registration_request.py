@@ -35,8 +35,9 @@ _EXISTING = re.compile(r"改|注销|删|撤|取消|查|状态|记录|登记(的|
 
 
 # Says the registration is already made (登记失业了, 登记过, 已经登记): with a question, that is a
-# question from someone registered (我34岁，登记失业了，也能享受吗), not a request to register.
-_MADE = re.compile(_REGISTER + r"(失业|求职)?(了|过)|(已经?|早就?)[^，,。？?]{0,3}" + _REGISTER + r"|登上了")
+# question from someone registered (我34岁，登记失业了，也能享受吗, 失业登记也办了), not a request to register.
+_MADE = re.compile(_REGISTER + r"(失业|求职)?(了|过)|(已经?|早就?)[^，,。？?]{0,3}" + _REGISTER + r"|登上了"
+                   r"|" + _REGISTER + r"(也|都|已经?|早就?)?(办|做|弄)(好|完)?(了|过)(?![吗么没不])")
 
 
 def says_registered(text: str) -> bool:

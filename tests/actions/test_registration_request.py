@@ -32,7 +32,9 @@ def test_the_form_is_opened_the_way_the_start_rule_opens_it():
 
 @pytest.mark.parametrize("text, made", [
     ("我登记失业了", True), ("已经登记过了", True), ("早就登记了", True), ("我登上了", True),
+    ("失业登记也办了", True), ("求职登记早就办好了", True),
     ("我要登记了", False), ("想登记一下", False), ("帮我登记了吗", False), ("失业登记怎么办", False),
+    ("我的失业登记办好了吗", False), ("登记办了没", False),
 ])
 def test_saying_the_registration_is_made(text, made):
     assert says_registered(text) is made

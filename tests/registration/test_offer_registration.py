@@ -59,6 +59,8 @@ def test_losing_a_job_or_sitting_at_home_in_everyday_words_gets_the_services_not
     ("孩子毕业半年了还没找到工作，该怎么办", "ask_service_1311"),  # a parent asks: not theirs to register
     ("我们公司招了还没就业的毕业生，有什么补贴", "ask_employer_incentives"),
     ("上海毕业生还没找到工作怎么办", "ask_service_1311"),  # a province we do not cover
+    ("我已经登记过失业了，还能参加见习吗", "ask_internship"),  # registered already, elsewhere
+    ("毕业一年了还没工作，失业登记也办了，有啥补贴", "ask_service_1311"),
 ])
 def test_no_offer_after_a_plain_policy_question_or_for_someone_else(ledger, text, intent):
     assert OFFER not in responses(text, intent)
