@@ -73,6 +73,7 @@ class TypoRepairer:
         """``everyday``: words (places, question words: 吉林, 最高, 多少, 能) read from pinyin only
         in a message typed wholly in pinyin, and never used to repair a typo."""
         self._terms = set(vocabulary)
+        self._known = self._terms | {w for w in everyday if len(w) >= 2}
         self._by_key: Dict[str, str] = {}
         for term in sorted(self._terms):
             self._by_key.setdefault(_pinyin_key(term), term)
@@ -133,6 +134,12 @@ class TypoRepairer:
             for j in range(start, end) for size in (4, 3, 2)
         )
 
+    def _breaks_a_word(self, run: str, start: int, end: int) -> bool:
+        """Whether a known word (a place, a term) starts inside ``run[start:end]`` and runs past it:
+        想考延边州 is not 考研 + 边州, since 延边 is a place."""
+        return any(run[j:j + size] in self._known for j in range(start + 1, end) for size in (2, 3, 4)
+                   if j + size > end)
+
     def repair(self, text: str) -> str:
         def fix_run(match: "re.Match[str]") -> str:
             run = match.group(0)
@@ -143,6 +150,8 @@ class TypoRepairer:
                     if len(window) < size:
                         continue
                     term = window if window in self._terms else self._candidate(window)
+                    if term and term != window and self._breaks_a_word(run, i, i + size):
+                        term = None
                     if term == window and self._repairs_across(run, i + 1, i + size):
                         out.append(run[i])  # 考公务元: 考公 is a term, but 公务元 → 公务员 reaches further
                         i += 1
