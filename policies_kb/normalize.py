@@ -138,7 +138,7 @@ class TypoRepairer:
         """Whether a known word (a place, a term) starts inside ``run[start:end]`` and runs past it:
         想考延边州 is not 考研 + 边州, since 延边 is a place."""
         return any(run[j:j + size] in self._known for j in range(start + 1, end) for size in (2, 3, 4)
-                   if j + size > end)
+                   if end < j + size <= len(run))
 
     def repair(self, text: str) -> str:
         def fix_run(match: "re.Match[str]") -> str:

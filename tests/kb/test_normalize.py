@@ -20,6 +20,7 @@ from policies_kb.normalize import TypoRepairer, normalize, policy_vocabulary
     ("俺家娃想考公务元", "我家孩子想考公务员"),  # 考公 is a term, but 公务元 → 公务员 reaches further
     ("东北师范大学毕业 想考延边州的事业编", "东北师范大学毕业 想考延边州的事业编"),  # 考延|边 is not 考研: 延边 is a place
     ("我想考延吉的公务员", "我想考延吉的公务员"),
+    ("俩人和伙创业", "俩人合伙创业"),  # 创业 ends where the window ends: nothing is broken
     ("jl大学生创业dk最多多少", "吉林大学生创业贷款最多多少"),  # a province's pinyin initials
     ("创业担保代款个人上线是多少", "创业担保贷款个人上限是多少"),  # 上线 is a word: a listed homophone
     ("woyao dengji", "我要 登记"),  # a message typed in pinyin: the lexicon's `spoken` words too
