@@ -17,12 +17,17 @@ JIEBA = NLU_DIR / "jieba"
 # The pipeline's own components (nlu/config.yml names them): a change to how they cut or featurize
 # text changes what the model learns, so it must retrain the model like a change to the data.
 COMPONENTS = PROJECT_DIR / "dialogue"
+# The tokenizer reads text as the channels hand it over (policies_kb/normalize.py: the lexicon's
+# variants, typo repair towards the documents' terms, place names): the knowledge base's code and
+# data shape the tokens, so they are training inputs too.
+KNOWLEDGE_BASE = PROJECT_DIR / "policies_kb"
 
 
 def training_inputs() -> List[Path]:
     files = [CONFIG]
     for folder in (DOMAIN, DATA, JIEBA):
         files += sorted(p for p in folder.rglob("*") if p.is_file())
+    files += sorted(p for p in KNOWLEDGE_BASE.rglob("*") if p.is_file() and p.suffix in (".py", ".yml"))
     return files + sorted(COMPONENTS.glob("*.py"))
 
 
