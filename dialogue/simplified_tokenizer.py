@@ -52,8 +52,10 @@ class SimplifiedJiebaTokenizer(JiebaTokenizer):
 
 def _alignment(original: str, text: str) -> Tuple[List[int], List[int]]:
     """For each character of ``text`` (``original`` rewritten), where it starts and ends in
-    ``original``: unchanged stretches and those rewritten to the same length map one to one; every character of a rewritten stretch
-    (咋整 → 怎么办) spans the whole stretch it replaced, at least one character."""
+    ``original``: unchanged stretches and those rewritten to the same length map one to one; every
+    character of a rewritten stretch (咋整 → 怎么办) spans the whole stretch it replaced, at least one."""
+    if text == original:  # every channel message: normalised already
+        return list(range(len(text))), list(range(1, len(text) + 1))
     starts, ends = [0] * len(text), [0] * len(text)
     last = max(len(original), 1)
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, original, text, autojunk=False).get_opcodes():
